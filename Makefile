@@ -1,0 +1,48 @@
+# The two commands: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup lint format check messages benchmark clean
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+## Set up and run the portal (web, Celery worker and beat; embedded PostgreSQL
+## and Redis unless DATABASE_URL / REDIS_URL are set). Ctrl-C stops it all.
+run: $(STAMP)
+	$(PY) -m portal.launcher run
+
+## Set up and run the whole test suite (browser tests included).
+test: $(STAMP)
+	sh .ci/browser-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m portal.launcher exec -- sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest --create-db $(PYTEST_ARGS)'
+
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
+
+## Recompile the translation catalogue after editing locale/*/LC_MESSAGES/*.po
+messages: $(STAMP)
+	$(PY) -m portal.launcher exec -- $(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=node_modules
+	$(PY) -m portal.launcher exec -- $(PY) manage.py compilemessages --ignore=.venv
+
+check: $(STAMP)
+	$(PY) -m portal.launcher exec -- $(PY) manage.py check --deploy
+
+benchmark: $(STAMP)
+	$(PY) -m portal.launcher exec -- $(PY) manage.py benchmark_onestop $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var staticfiles

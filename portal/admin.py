@@ -1,0 +1,116 @@
+"""The officials' back office: the Django admin as the staff site."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import AuditEvent, CalendarDay, Heartbeat, SiteProfile, Unit, User
+from portal.scoping import sees_everything, visible_to
+
+admin.site.site_header = _("Back office")
+admin.site.site_title = _("Back office")
+admin.site.index_title = _("Work")
+
+
+class ScopedAdminMixin:
+    """Every list goes through ``visible_to``: set ``scope_lookups`` to the unit lookups."""
+
+    scope_lookups: tuple[str, ...] = ("unit",)
+
+    def get_queryset(self, request):
+        return visible_to(super().get_queryset(request), request.user, *self.scope_lookups)
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_lookups = ("pk",)
+    list_display = ("name", "code", "kind", "parent", "admin_code", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("name", "code", "admin_code")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+    list_per_page = 50
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
+    scope_lookups = ("unit",)
+    list_display = ("username", "full_name", "unit", "position", "is_active", "is_staff")
+    list_filter = ("is_active", "is_staff", "groups", "unit__kind")
+    search_fields = ("username", "full_name", "email", "phone")
+    list_select_related = ("unit",)
+    autocomplete_fields = ("unit",)
+    list_per_page = 50
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Unit and position"), {"fields": ("full_name", "unit", "position", "phone")}),
+    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        (_("Unit and position"), {"fields": ("full_name", "unit", "position", "email", "groups")}),
+    )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        unit_field = form.base_fields.get("unit")
+        if unit_field is not None and not sees_everything(request.user):
+            unit_field.queryset = Unit.objects.visible_to(request.user)
+        return form
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "kind", "name")
+    list_filter = ("kind",)
+    date_hierarchy = "date"
+    search_fields = ("name",)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor_repr", "action", "object_repr", "ip_address")
+    list_filter = ("action",)
+    search_fields = ("actor_repr", "object_repr", "object_id", "action")
+    date_hierarchy = "at"
+    list_per_page = 100
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return sees_everything(request.user)
+
+    def has_module_permission(self, request):
+        return sees_everything(request.user)
+
+
+@admin.register(SiteProfile)
+class SiteProfileAdmin(admin.ModelAdmin):
+    list_display = ("portal_name", "city_name", "hotline")
+
+    def has_add_permission(self, request):
+        return not SiteProfile.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    list_display = ("name", "last_run", "detail")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

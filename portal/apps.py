@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = _("Portal administration")
+
+    def ready(self):
+        from portal import signals, workdays
+        from portal.models import CalendarDay
+
+        post_save.connect(workdays.clear_cache, sender=CalendarDay, dispatch_uid="cal_save")
+        post_delete.connect(workdays.clear_cache, sender=CalendarDay, dispatch_uid="cal_delete")
+        post_migrate.connect(signals.create_roles, dispatch_uid="portal_roles")

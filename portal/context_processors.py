@@ -1,0 +1,5 @@
+from portal.models import SiteProfile
+
+
+def site(request):
+    return {"site": SiteProfile.current()}

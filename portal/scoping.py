@@ -1,0 +1,60 @@
+"""The one scoping rule: which records a member of staff may see.
+
+- a superuser or system administrator sees everything;
+- a leader sees what their unit and every unit below it holds;
+- any other member of staff sees what their own unit holds;
+- citizens and anonymous visitors see nothing through this rule (their own
+  dossiers are found by code and secret, not by scope).
+
+Apps call :func:`visible_to` with the lookups that tie a record to units
+(``"unit"``, ``"receiving_unit"``, ``"steps__unit"``…). The admin, the views
+and the exports all go through it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from portal import roles
+
+NOTHING = Q(pk__in=[])
+
+
+def sees_everything(user) -> bool:
+    return bool(
+        user.is_authenticated and user.is_active and (user.is_superuser or user.has_role(roles.SYSADMIN))
+    )
+
+
+def visible_unit_q(user, unit_lookup: str = "unit") -> Q:
+    """A Q selecting rows whose ``unit_lookup`` points at a unit the user may see."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return NOTHING
+    if sees_everything(user):
+        return Q()
+    if not user.is_staff or user.unit_id is None:
+        return NOTHING
+    if user.has_role(roles.LEADER):
+        path_lookup = "path__startswith" if unit_lookup == "pk" else f"{unit_lookup}__path__startswith"
+        return Q(**{path_lookup: user.unit.path})
+    return Q(**{unit_lookup if unit_lookup != "pk" else "pk": user.unit_id})
+
+
+def visible_to(queryset: QuerySet, user, *unit_lookups: str) -> QuerySet:
+    """Filter ``queryset`` to the rows ``user`` may see through any of ``unit_lookups``.
+
+    With several lookups through to-many relations the result is made
+    distinct with an ``EXISTS``-friendly ``pk__in`` so pagination stays exact.
+    """
+    lookups = unit_lookups or ("unit",)
+    combined = None
+    for lookup in lookups:
+        part = visible_unit_q(user, lookup)
+        if part == Q():
+            return queryset
+        combined = part if combined is None else combined | part
+    q = combined if combined is not None else NOTHING
+    if any("__" in lookup for lookup in lookups):
+        model = queryset.model
+        return queryset.filter(pk__in=model._default_manager.filter(q).values("pk"))
+    return queryset.filter(q)

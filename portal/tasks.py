@@ -1,0 +1,33 @@
+"""Periodic housekeeping: proves worker and beat run, keeps tables tidy."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from portal.models import Heartbeat
+
+
+def _beat(name: str, **detail) -> None:
+    Heartbeat.objects.update_or_create(name=name, defaults={"last_run": timezone.now(), "detail": detail})
+
+
+@shared_task(name="portal.tasks.heartbeat")
+def heartbeat() -> None:
+    _beat("heartbeat")
+
+
+@shared_task(name="portal.tasks.housekeeping")
+def housekeeping() -> dict:
+    """Daily sweep: expired sessions and old access attempts. Idempotent."""
+    from axes.models import AccessAttempt
+
+    now = timezone.now()
+    sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
+    attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=now - timedelta(days=30)).delete()
+    result = {"expired_sessions": sessions, "old_access_attempts": attempts}
+    _beat("housekeeping", **result)
+    return result

@@ -1,0 +1,144 @@
+"""The working-day calendar: which days count, and deadlines counted in them.
+
+Days off and extra working days come from :class:`portal.models.CalendarDay`
+(data, edited in the admin). Without an exception, Monday to Friday are
+working days. Each process caches a year's exceptions for a short time and
+drops the cache whenever a calendar row is saved or deleted.
+
+The 15:00 rule (Decree 61/2018): a dossier received after 15:00 is
+transferred at the start of the next working day; see :func:`transfer_date`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+CUTOFF = dtime(15, 0)
+OFFICE_OPENS = dtime(7, 30)
+OFFICE_CLOSES = dtime(17, 0)
+_CACHE_SECONDS = 60
+
+_lock = threading.Lock()
+_cache: dict[int, tuple[float, dict[date, bool]]] = {}
+
+
+def clear_cache(*_args, **_kwargs) -> None:
+    with _lock:
+        _cache.clear()
+
+
+def _exceptions(year: int) -> dict[date, bool]:
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(year)
+        if hit and now - hit[0] < _CACHE_SECONDS:
+            return hit[1]
+    from portal.models import CalendarDay
+
+    rows = CalendarDay.objects.filter(date__year=year).values_list("date", "kind")
+    table = {d: kind == CalendarDay.Kind.WORKING_DAY for d, kind in rows}
+    with _lock:
+        _cache[year] = (now, table)
+    return table
+
+
+def is_working_day(day: date) -> bool:
+    override = _exceptions(day.year).get(day)
+    if override is not None:
+        return override
+    return day.weekday() < 5
+
+
+def next_working_day(day: date) -> date:
+    """The first working day strictly after ``day``."""
+    return add_working_days(day, 1)
+
+
+def working_day_on_or_after(day: date) -> date:
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The ``n``-th working day after ``start`` (``n=0`` gives ``start`` itself).
+
+    Negative ``n`` counts backwards: ``add_working_days(d, -1)`` is the last
+    working day before ``d``.
+    """
+    day = start
+    step = 1 if n >= 0 else -1
+    remaining = abs(n)
+    guard = 0
+    while remaining:
+        day += timedelta(days=step)
+        if is_working_day(day):
+            remaining -= 1
+        guard += 1
+        if guard > 3660:
+            raise ValueError("calendar has no working days for ten years")
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days in ``(start, end]``: how many working days ``end`` is after ``start``.
+
+    Negative when ``end`` is before ``start``.
+    """
+    if end == start:
+        return 0
+    sign = 1
+    if end < start:
+        start, end, sign = end, start, -1
+    count = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return sign * count
+
+
+def local(dt: datetime) -> datetime:
+    if timezone.is_naive(dt):
+        return dt.replace(tzinfo=TZ)
+    return dt.astimezone(TZ)
+
+
+def transfer_date(received_at: datetime) -> date:
+    """The working day a dossier received at ``received_at`` is transferred on.
+
+    Received on a working day before 15:00: that day. After 15:00, or on a
+    day off: the next working day.
+    """
+    at = local(received_at)
+    day = at.date()
+    if is_working_day(day) and at.time() < CUTOFF:
+        return day
+    return working_day_on_or_after(day + timedelta(days=1))
+
+
+def due_date(received_at: datetime, working_days: int) -> date:
+    """The appointment date for a service taking ``working_days``.
+
+    Processing time starts on the transfer day; the result is due on the
+    ``working_days``-th working day after it. A zero-day service received
+    before the cut-off is due the same day.
+    """
+    return add_working_days(transfer_date(received_at), working_days)
+
+
+def due_datetime(received_at: datetime, working_days: int) -> datetime:
+    """:func:`due_date` at office closing time, as an aware datetime."""
+    return datetime.combine(due_date(received_at, working_days), OFFICE_CLOSES, tzinfo=TZ)
+
+
+def today() -> date:
+    return timezone.localdate()

@@ -1,0 +1,96 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from portal import tasks
+from portal.models import Heartbeat
+
+BASE = Path(__file__).resolve().parents[2]
+
+
+def test_home_page_in_vietnamese(client, db):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert 'lang="vi"' in page.content.decode()
+    assert "Tra cứu hồ sơ" in page.content.decode()
+
+
+def test_unknown_page_is_a_friendly_404(client, db):
+    page = client.get("/khong-co-trang-nay/")
+    assert page.status_code == 404
+    assert "Không tìm thấy trang" in page.content.decode()
+
+
+def test_healthz_reports_database_and_broker(client, db):
+    body = client.get(reverse("healthz")).json()
+    assert body["status"] == "ok" and body["database"] == "ok" and body["broker"] == "ok"
+
+
+def test_healthz_503_when_broker_down(client, db, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["broker"] != "ok"
+
+
+def test_housekeeping_task_runs_and_is_idempotent(db):
+    first = tasks.housekeeping()
+    second = tasks.housekeeping()
+    assert second == {"expired_sessions": 0, "old_access_attempts": 0}
+    assert isinstance(first, dict)
+    assert Heartbeat.objects.filter(name="housekeeping").exists()
+
+
+def test_beat_schedule_names_real_tasks():
+    from portal.celery import app
+
+    app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks
+
+
+def test_check_deploy_is_clean_under_production_variables():
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "k" * 20 + "Zq8#x!Lm2$Vb7^Rt9&Wn4*Yp6(Hs3)Jd5-Gf1+Ca0" * 2,
+        "ALLOWED_HOSTS": "portal.mytho.gov.vn",
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+    }
+    env.pop("HTTPS", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_the_city_of_the_article():
+    from django.core.management import call_command
+
+    from portal.models import Unit, UnitKind, User
+
+    call_command("seed_demo", "--no-progress", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", "--no-progress", stdout=open(os.devnull, "w"))  # idempotent
+    assert Unit.objects.count() == 68
+    assert Unit.objects.filter(kind__in=[UnitKind.WARD, UnitKind.COMMUNE]).count() == 17
+    assert User.objects.filter(is_active=True, is_staff=True).count() == 1082
+    assert set(Unit.objects.filter(kind=UnitKind.WARD).values_list("admin_code", flat=True)) >= {
+        "28261",
+        "28279",
+    }
+    ward_officer = User.objects.get(username="p1.motcua")
+    assert ward_officer.unit.name == "Phường 1" and ward_officer.check_password("demo-MyTho-2022")
+    assert json.dumps(User.objects.get(username="tuphap.ld").has_role("leader")) == "true"
