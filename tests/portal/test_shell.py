@@ -64,6 +64,7 @@ def test_check_deploy_is_clean_under_production_variables():
         "DJANGO_SETTINGS_MODULE": "portal.settings",
     }
     env.pop("HTTPS", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE,
