@@ -5,3 +5,32 @@ from django.utils.translation import gettext_lazy as _
 class OnestopConfig(AppConfig):
     name = "onestop"
     verbose_name = _("One-stop desk")
+
+    def ready(self):
+        from portal import roles
+
+        view = ["onestop.view_dossier", "onestop.view_service", "onestop.view_sector"]
+        extra = {
+            roles.ONESTOP_OFFICER: [*view, "onestop.receive_dossier", "onestop.view_payment"],
+            roles.SPECIALIST: [*view, "onestop.process_dossier"],
+            roles.LEADER: [
+                *view,
+                "onestop.process_dossier",
+                "onestop.approve_dossier",
+                "onestop.view_payment",
+            ],
+            roles.CLERK: view,
+            roles.SYSADMIN: [
+                *view,
+                "onestop.add_service",
+                "onestop.change_service",
+                "onestop.add_sector",
+                "onestop.change_sector",
+                "onestop.view_payment",
+                "onestop.view_notification",
+            ],
+        }
+        for role, perms in extra.items():
+            for perm in perms:
+                if perm not in roles.ROLE_PERMISSIONS[role]:
+                    roles.ROLE_PERMISSIONS[role].append(perm)

@@ -13,6 +13,7 @@ and the exports all go through it.
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.db.models import Q, QuerySet
 
 from portal import roles
@@ -26,14 +27,40 @@ def sees_everything(user) -> bool:
     )
 
 
-def visible_unit_q(user, unit_lookup: str = "unit") -> Q:
-    """A Q selecting rows whose ``unit_lookup`` points at a unit the user may see."""
+def visible_unit_ids(user) -> list[int] | None:
+    """Ids of the units whose records ``user`` may see; ``None`` means every unit."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return []
+    if sees_everything(user):
+        return None
+    if not user.is_staff or user.unit_id is None:
+        return []
+    cached = getattr(user, "_visible_unit_ids", None)
+    if cached is None:
+        if user.has_role(roles.LEADER):
+            from portal.models import Unit
+
+            cached = list(Unit.objects.filter(path__startswith=user.unit.path).values_list("pk", flat=True))
+        else:
+            cached = [user.unit_id]
+        user._visible_unit_ids = cached
+    return cached
+
+
+def visible_unit_q(user, unit_lookup: str = "unit", *, array: bool = False) -> Q:
+    """A Q selecting rows whose ``unit_lookup`` points at a unit the user may see.
+
+    With ``array=True`` the lookup is an array of unit ids (a denormalised
+    "units involved" column) matched by overlap, which a GIN index serves.
+    """
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return NOTHING
     if sees_everything(user):
         return Q()
     if not user.is_staff or user.unit_id is None:
         return NOTHING
+    if array:
+        return Q(**{f"{unit_lookup}__overlap": visible_unit_ids(user)})
     if user.has_role(roles.LEADER):
         path_lookup = "path__startswith" if unit_lookup == "pk" else f"{unit_lookup}__path__startswith"
         return Q(**{path_lookup: user.unit.path})
@@ -48,13 +75,16 @@ def visible_to(queryset: QuerySet, user, *unit_lookups: str) -> QuerySet:
     """
     lookups = unit_lookups or ("unit",)
     combined = None
+    model = queryset.model
     for lookup in lookups:
-        part = visible_unit_q(user, lookup)
+        is_array = (
+            "__" not in lookup and lookup != "pk" and isinstance(model._meta.get_field(lookup), ArrayField)
+        )
+        part = visible_unit_q(user, lookup, array=is_array)
         if part == Q():
             return queryset
         combined = part if combined is None else combined | part
     q = combined if combined is not None else NOTHING
     if any("__" in lookup for lookup in lookups):
-        model = queryset.model
         return queryset.filter(pk__in=model._default_manager.filter(q).values("pk"))
     return queryset.filter(q)

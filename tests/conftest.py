@@ -31,3 +31,10 @@ def make_user(db):
         return UserFactory(unit=unit, role=role, **kwargs)
 
     return make
+
+
+@pytest.fixture
+def cast(db):
+    from tests.onestop.factories import Cast
+
+    return Cast()

@@ -1,0 +1,577 @@
+"""One-stop desk data: the service catalogue, dossiers and their history.
+
+Invariants only. The status of a dossier changes through ``onestop.services``
+alone (which asks ``onestop.workflow`` what is allowed); due dates are
+computed once by the working-day calendar and moved only by services, with
+the reason recorded in the dossier's event history.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Unit
+from portal.text import fold
+
+
+class Sector(models.Model):
+    """Lĩnh vực: the field a service belongs to (civil status, construction, land…)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceLevel(models.IntegerChoices):
+    LEVEL_2 = 2, _("Level 2: forms online, filed in person")
+    LEVEL_3 = 3, _("Level 3: filed and processed online")
+    LEVEL_4 = 4, _("Level 4: paid and returned online")
+
+
+class ServiceQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def search(self, text: str):
+        from portal.text import tsquery
+
+        query = tsquery(text)
+        if not query:
+            return self
+        return self.extra(
+            where=[
+                "to_tsvector('simple'::regconfig, onestop_service.search_text) @@ to_tsquery('simple', %s)"
+            ],
+            params=[query],
+        )
+
+
+class Service(models.Model):
+    """A public service (thủ tục hành chính) as the catalogue publishes it."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=500)
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="services"
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=ServiceLevel.choices, db_index=True)
+    receiving_units = models.ManyToManyField(
+        Unit,
+        verbose_name=_("receiving units"),
+        related_name="received_services",
+        help_text=_("Units whose one-stop desk receives this service."),
+    )
+    processing_days = models.PositiveSmallIntegerField(
+        _("statutory time (working days)"),
+        help_text=_("Total time from transfer to result, in working days (the sum of the steps)."),
+    )
+    fee = models.PositiveIntegerField(_("fee (VND)"), default=0)
+    fee_note = models.CharField(_("fee note"), max_length=300, blank=True)
+    result_name = models.CharField(_("result"), max_length=300, help_text=_("What the citizen receives."))
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    description = models.TextField(_("procedure"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    search_text = models.TextField(editable=False, default="")
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("public service")
+        verbose_name_plural = _("public services")
+        ordering = ["sector__name", "name"]
+        indexes = [
+            GinIndex(SearchVector("search_text", config="simple"), name="service_search"),
+            models.Index(fields=["sector", "level"], name="service_sector_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.code} {self.name} {self.result_name}")
+        super().save(*args, **kwargs)
+
+    @property
+    def files_online(self) -> bool:
+        return self.level >= ServiceLevel.LEVEL_3
+
+    @property
+    def pays_online(self) -> bool:
+        return self.level == ServiceLevel.LEVEL_4 and self.fee > 0
+
+
+class ServiceStep(models.Model):
+    """One link in the service's processing chain (liên thông)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("step"), max_length=200)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("processing unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the unit that received the dossier."),
+    )
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+
+    class Meta:
+        verbose_name = _("processing step")
+        verbose_name_plural = _("processing steps")
+        ordering = ["service", "order"]
+        constraints = [models.UniqueConstraint(fields=["service", "order"], name="service_step_order")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
+class RequiredDocument(models.Model):
+    """Thành phần hồ sơ: a document the applicant must (or may) provide."""
+
+    class Form(models.TextChoices):
+        ORIGINAL = "original", _("Original")
+        COPY = "copy", _("Copy")
+        CERTIFIED_COPY = "certified", _("Certified copy")
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="documents")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("document"), max_length=300)
+    form = models.CharField(_("original or copy"), max_length=16, choices=Form.choices, default=Form.ORIGINAL)
+    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
+    mandatory = models.BooleanField(_("mandatory"), default=True)
+    template = models.FileField(_("form to download"), upload_to="forms/", blank=True)
+
+    class Meta:
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        ordering = ["service", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting online payment")
+    SUBMITTED = "submitted", _("Submitted, awaiting check")
+    SUPPLEMENT_REQUESTED = "supplement", _("Supplement requested")
+    REJECTED = "rejected", _("Refused at reception")
+    PROCESSING = "processing", _("Being processed")
+    AWAITING_APPROVAL = "approval", _("Awaiting leader approval")
+    REFUSED = "refused", _("Refused")
+    RESULT_READY = "result_ready", _("Result ready")
+    RETURNED = "returned", _("Result returned")
+
+
+ACTIVE_STATUSES = [
+    DossierStatus.SUBMITTED,
+    DossierStatus.SUPPLEMENT_REQUESTED,
+    DossierStatus.PROCESSING,
+    DossierStatus.AWAITING_APPROVAL,
+    DossierStatus.RESULT_READY,
+]
+IN_PROCESS_STATUSES = [DossierStatus.PROCESSING, DossierStatus.AWAITING_APPROVAL]
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    DESK = "desk", _("At the desk")
+    POST = "post", _("By post")
+
+
+class Timeliness(models.TextChoices):
+    EARLY = "early", _("Early")
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+
+
+class PaymentStatus(models.TextChoices):
+    NOT_REQUIRED = "none", _("No online payment")
+    PENDING = "pending", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+
+
+class DossierQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from portal.scoping import visible_to
+
+        return visible_to(self, user, "unit_ids")
+
+
+class Dossier(models.Model):
+    """A citizen's application for a service (hồ sơ)."""
+
+    code = models.CharField(_("dossier code"), max_length=40, unique=True, null=True, blank=True)
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    receiving_unit = models.ForeignKey(
+        Unit, verbose_name=_("receiving unit"), on_delete=models.PROTECT, related_name="received_dossiers"
+    )
+    # Units involved (receiving unit and every step's unit): the scoping column.
+    unit_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.ONLINE)
+    status = models.CharField(
+        _("status"), max_length=20, choices=DossierStatus.choices, default=DossierStatus.DRAFT, editable=False
+    )
+
+    # Applicant
+    applicant_name = models.CharField(_("full name"), max_length=150)
+    applicant_id_number = models.CharField(_("citizen ID number (CCCD)"), max_length=12)
+    applicant_birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    applicant_address = models.CharField(_("address"), max_length=300)
+    applicant_phone = models.CharField(_("mobile"), max_length=15)
+    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("citizen account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dossiers",
+    )
+    request_summary = models.TextField(_("request"), blank=True)
+    consent_at = models.DateTimeField(_("consent to personal-data processing"), null=True, blank=True)
+    draft_token = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+    # Timeline (set by services only)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True, editable=False)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    processing_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    due_date = models.DateField(_("appointment date"), null=True, blank=True, editable=False)
+    original_due_date = models.DateField(_("first appointment date"), null=True, blank=True, editable=False)
+    rescheduled = models.BooleanField(_("new date set"), default=False, editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True, editable=False)
+    timeliness = models.CharField(
+        _("returned"), max_length=8, choices=Timeliness.choices, blank=True, editable=False
+    )
+    visits = models.PositiveSmallIntegerField(_("times the applicant came"), default=0, editable=False)
+
+    fee_amount = models.PositiveIntegerField(_("fee (VND)"), default=0, editable=False)
+    payment_status = models.CharField(
+        _("payment"),
+        max_length=8,
+        choices=PaymentStatus.choices,
+        default=PaymentStatus.NOT_REQUIRED,
+        editable=False,
+    )
+    result_note = models.TextField(_("result / reasons"), blank=True, editable=False)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-id"]
+        indexes = [
+            GinIndex(fields=["unit_ids"], name="dossier_units"),
+            models.Index(fields=["receiving_unit", "status", "-id"], name="dossier_unit_status"),
+            models.Index(fields=["status", "due_date"], name="dossier_status_due"),
+            models.Index(fields=["service", "status"], name="dossier_service_status"),
+            models.Index(fields=["received_at"], name="dossier_received"),
+            models.Index(fields=["returned_at"], name="dossier_returned"),
+            models.Index(fields=["applicant_user", "-id"], name="dossier_applicant"),
+        ]
+        permissions = [
+            ("receive_dossier", _("Can receive dossiers at the one-stop desk")),
+            ("process_dossier", _("Can process dossiers")),
+            ("approve_dossier", _("Can approve dossier results")),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or _("Draft #%(pk)s") % {"pk": self.pk}
+
+    def clean(self):
+        from portal.validators import validate_cccd, validate_mobile
+
+        errors = {}
+        for field, check in (("applicant_id_number", validate_cccd), ("applicant_phone", validate_mobile)):
+            try:
+                check(getattr(self, field))
+            except ValidationError as exc:
+                errors[field] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def current_step(self) -> DossierStep | None:
+        for step in self.steps.all():
+            if step.status == DossierStep.Status.ACTIVE:
+                return step
+        return None
+
+
+class DossierCounter(models.Model):
+    """The last sequence number of dossier codes per receiving unit per day."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="dossier_counter_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day} {self.last}"
+
+
+class DossierStep(models.Model):
+    """A processing step of one dossier: its unit, assignee and own due date."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Not started")
+        ACTIVE = "active", _("In progress")
+        DONE = "done", _("Handed over")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("step"), max_length=200)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="dossier_steps"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dossier_steps",
+    )
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    started_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    timeliness = models.CharField(_("timeliness"), max_length=8, choices=Timeliness.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("processing step")
+        verbose_name_plural = _("processing steps")
+        ordering = ["dossier", "order"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "order"], name="dossier_step_order")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="step_status_due"),
+            models.Index(fields=["assignee", "status"], name="step_assignee_status"),
+            models.Index(fields=["unit", "status", "due_date"], name="step_unit_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name} ({self.unit})"
+
+
+class DossierEvent(models.Model):
+    """Append-only history of a dossier: the current status is the latest event."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("by"), max_length=200, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier event")
+        verbose_name_plural = _("dossier history")
+        ordering = ["dossier", "at", "id"]
+        indexes = [models.Index(fields=["dossier", "at"], name="dossier_event_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Dossier events are append-only.")
+        super().save(*args, **kwargs)
+
+
+class DossierFile(models.Model):
+    """A file of a dossier, kept in private storage under a generated name."""
+
+    class Kind(models.TextChoices):
+        APPLICATION = "application", _("Application document")
+        SUPPLEMENT = "supplement", _("Supplement")
+        RESULT = "result", _("Result")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="files")
+    required_document = models.ForeignKey(
+        RequiredDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.APPLICATION)
+    file = models.FileField(upload_to="dossiers/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dossier file")
+        verbose_name_plural = _("dossier files")
+        ordering = ["dossier", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class SupplementRequest(models.Model):
+    """Form 02: every missing item, listed once and in full, with reasons."""
+
+    class Stage(models.TextChoices):
+        DESK = "desk", _("At reception")
+        PROCESSING = "processing", _("During processing")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplement_requests")
+    stage = models.CharField(max_length=12, choices=Stage.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    items = models.JSONField(help_text="[{'name': ..., 'reason': ...}]")
+    note = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supplement request")
+        verbose_name_plural = _("supplement requests")
+        ordering = ["dossier", "requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.requested_at:%d/%m/%Y}"
+
+
+class Payment(models.Model):
+    """An online fee payment through a gateway (VNPAY protocol)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="payments")
+    provider = models.CharField(max_length=16, default="vnpay")
+    txn_ref = models.CharField(_("transaction reference"), max_length=64, unique=True)
+    amount = models.PositiveIntegerField(_("amount (VND)"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    provider_txn_no = models.CharField(max_length=64, blank=True)
+    bank_code = models.CharField(max_length=32, blank=True)
+    response_code = models.CharField(max_length=8, blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.txn_ref
+
+
+class Rating(models.Model):
+    """The citizen's evaluation of a returned dossier (Decree 61 Art. 29-32)."""
+
+    SCORE = [(0, "0"), (1, "1"), (2, "2")]
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    created_at = models.DateTimeField(auto_now_add=True)
+    visits = models.PositiveSmallIntegerField(_("times you had to come back"), choices=SCORE)
+    agencies = models.PositiveSmallIntegerField(_("agencies you had to contact"), choices=SCORE)
+    attitude = models.PositiveSmallIntegerField(_("attitude of the officials"), choices=SCORE)
+    publication = models.PositiveSmallIntegerField(_("clarity of the published procedure"), choices=SCORE)
+    feedback = models.PositiveSmallIntegerField(_("answers to your questions"), choices=SCORE)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.average}"
+
+    @property
+    def average(self) -> float:
+        scores = [self.visits, self.agencies, self.attitude, self.publication, self.feedback]
+        return round(sum(scores) / len(scores), 1)
+
+
+class Notification(models.Model):
+    """Outbox of reminders and citizen e-mails: one row per message, sent once.
+
+    ``key`` is unique: a sweep that runs twice inserts nothing new; a sender
+    marks ``sent_at`` in the same transaction that holds the row lock.
+    """
+
+    class Kind(models.TextChoices):
+        STEP_DUE = "step_due", _("Step due soon (assignee)")
+        STEP_OVERDUE = "step_overdue", _("Step overdue (leader)")
+        APOLOGY_DUE = "apology_due", _("Apology letter needed")
+        CITIZEN_RECEIVED = "received", _("Dossier received (citizen)")
+        CITIZEN_SUPPLEMENT = "supplement", _("Supplement requested (citizen)")
+        CITIZEN_REFUSED = "refused", _("Dossier refused (citizen)")
+        CITIZEN_RESULT = "result", _("Result ready (citizen)")
+        CITIZEN_RESCHEDULED = "rescheduled", _("New appointment date (citizen)")
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notifications")
+    step = models.ForeignKey(DossierStep, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    recipient = models.CharField(max_length=254, blank=True)
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="notification_unsent", condition=models.Q(sent_at__isnull=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,714 @@
+"""Every write of the one-stop desk: the app's public API.
+
+Each service validates before writing, runs in one transaction, locks the
+dossier row (``select_for_update``), asks the workflow whether the step is
+allowed (raising :class:`WorkflowError` with a reason otherwise), appends a
+:class:`DossierEvent`, records the audit trail, and queues side effects
+(citizen e-mails) in the notification outbox, sent after the commit. If
+Redis is down the action still commits; the periodic sweep sends later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onestop import workflow as wf
+from onestop.models import (
+    Channel,
+    Dossier,
+    DossierEvent,
+    DossierFile,
+    DossierStatus,
+    DossierStep,
+    Notification,
+    Payment,
+    PaymentStatus,
+    Rating,
+    Service,
+    SupplementRequest,
+    Timeliness,
+)
+from onestop.uploads import check_upload
+from onestop.workflow import WorkflowError
+from portal import audit, workdays
+from portal.models import Unit
+from portal.queue import enqueue
+from portal.validators import normalize_mobile, validate_cccd, validate_mobile
+
+__all__ = [
+    "WorkflowError",
+    "create_draft",
+    "update_draft",
+    "attach_file",
+    "submit_dossier",
+    "confirm_payment",
+    "register_walk_in",
+    "accept_dossier",
+    "request_supplement",
+    "reject_dossier",
+    "provide_supplement",
+    "assign_step",
+    "hand_over",
+    "submit_for_approval",
+    "approve_dossier",
+    "send_back",
+    "refuse_dossier",
+    "reschedule_dossier",
+    "return_result",
+    "rate_dossier",
+    "start_payment",
+    "next_dossier_code",
+]
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _locked(dossier: Dossier) -> Dossier:
+    return Dossier.objects.select_for_update().select_related("service", "receiving_unit").get(pk=dossier.pk)
+
+
+def _actor_user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _actor_name(actor, dossier: Dossier) -> str:
+    if isinstance(actor, wf.Citizen):
+        return dossier.applicant_name
+    if actor == wf.SYSTEM:
+        return _("Payment gateway")
+    return str(actor) if actor is not None else ""
+
+
+def _event(dossier: Dossier, action: str, actor, from_status: str, note: str = "", **data) -> DossierEvent:
+    user = _actor_user(actor)
+    event = DossierEvent.objects.create(
+        dossier=dossier,
+        actor=user,
+        actor_name=_actor_name(actor, dossier)[:200],
+        unit=getattr(user, "unit", None),
+        action=action,
+        from_status=from_status,
+        to_status=dossier.status,
+        note=note,
+        data=data,
+    )
+    audit.record(
+        f"dossier.{action}",
+        obj=dossier,
+        actor=user,
+        actor_repr=_actor_name(actor, dossier)[:200],
+        from_status=from_status,
+        to_status=dossier.status,
+    )
+    return event
+
+
+def _notify_citizen(dossier: Dossier, kind: str, suffix: str = "") -> None:
+    """Queue a citizen e-mail once (the key makes a second call a no-op)."""
+    if not dossier.applicant_email:
+        return
+    key = f"{kind}:{dossier.pk}{':' + suffix if suffix else ''}"
+    notification, created = Notification.objects.get_or_create(
+        key=key, defaults={"kind": kind, "dossier": dossier, "recipient": dossier.applicant_email}
+    )
+    if created:
+        from onestop.tasks import send_notification
+
+        enqueue(send_notification, notification.pk)
+
+
+def _transition(dossier: Dossier, action: str, actor) -> tuple[Dossier, str, str]:
+    """Lock, check and move the dossier; returns (locked dossier, from, to)."""
+    locked = _locked(dossier)
+    to_status = wf.check(locked, action, actor)
+    from_status = locked.status
+    locked.status = to_status
+    return locked, from_status, to_status
+
+
+def _refresh_units(dossier: Dossier) -> None:
+    ids = {dossier.receiving_unit_id, *dossier.steps.values_list("unit_id", flat=True)}
+    dossier.unit_ids = sorted(i for i in ids if i)
+
+
+def next_dossier_code(unit: Unit, day: date | None = None) -> str:
+    """``<agency id>-YYMMDD-XXXX``: a 4-digit sequence per receiving unit per day.
+
+    One atomic upsert, so concurrent receipts never share a number.
+    """
+    day = day or workdays.today()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO onestop_dossiercounter (unit_id, day, last) VALUES (%s, %s, 1)
+            ON CONFLICT (unit_id, day) DO UPDATE SET last = onestop_dossiercounter.last + 1
+            RETURNING last
+            """,
+            [unit.pk, day],
+        )
+        (sequence,) = cursor.fetchone()
+    if sequence > 9999:
+        raise ValidationError(_("The desk has used every dossier number for today."))
+    return f"{unit.dossier_prefix}-{day:%y%m%d}-{sequence:04d}"
+
+
+APPLICANT_FIELDS = (
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_birth_date",
+    "applicant_address",
+    "applicant_phone",
+    "applicant_email",
+    "request_summary",
+)
+
+
+def _clean_applicant(data: dict) -> dict:
+    """Validate applicant data before any write; raise ValidationError with every problem."""
+    errors: dict[str, list] = {}
+    cleaned = {k: data.get(k) for k in APPLICANT_FIELDS if k in data}
+    for required in ("applicant_name", "applicant_id_number", "applicant_address", "applicant_phone"):
+        if not (cleaned.get(required) or "").strip():
+            errors.setdefault(required, []).append(_("This field is required."))
+    if cleaned.get("applicant_id_number") and "applicant_id_number" not in errors:
+        try:
+            validate_cccd(cleaned["applicant_id_number"].strip(), cleaned.get("applicant_birth_date"))
+        except ValidationError as exc:
+            errors.setdefault("applicant_id_number", []).extend(exc.messages)
+    if cleaned.get("applicant_phone") and "applicant_phone" not in errors:
+        try:
+            validate_mobile(cleaned["applicant_phone"])
+            cleaned["applicant_phone"] = normalize_mobile(cleaned["applicant_phone"])
+        except ValidationError as exc:
+            errors.setdefault("applicant_phone", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    for key in ("applicant_name", "applicant_address", "applicant_id_number"):
+        if key in cleaned and cleaned[key]:
+            cleaned[key] = cleaned[key].strip()
+    return cleaned
+
+
+def _plan_steps(dossier: Dossier) -> None:
+    """Create the dossier's steps from the service's chain (once, at acceptance)."""
+    if dossier.steps.exists():
+        return
+    steps = []
+    for template in dossier.service.steps.all().order_by("order"):
+        steps.append(
+            DossierStep(
+                dossier=dossier,
+                order=template.order,
+                name=template.name,
+                unit_id=template.unit_id or dossier.receiving_unit_id,
+                working_days=template.working_days,
+            )
+        )
+    if not steps:  # a service without a chain is processed by the receiving unit
+        steps.append(
+            DossierStep(
+                dossier=dossier,
+                order=1,
+                name=_("Processing"),
+                unit_id=dossier.receiving_unit_id,
+                working_days=dossier.service.processing_days,
+            )
+        )
+    DossierStep.objects.bulk_create(steps)
+
+
+def _schedule(dossier: Dossier, start_at, from_order: int = 1) -> None:
+    """Lay out the due dates of the steps from ``from_order`` on, starting at ``start_at``.
+
+    The 15:00 rule: processing starts on the transfer day (the same working
+    day before 15:00, otherwise the next working day); each step's due date
+    follows the previous one's by the step's working days.
+    """
+    base = workdays.transfer_date(start_at)
+    running = base
+    for step in dossier.steps.filter(order__gte=from_order).order_by("order"):
+        running = workdays.add_working_days(running, step.working_days)
+        step.due_date = running
+        step.save(update_fields=["due_date"])
+    dossier.due_date = running
+
+
+# --- citizen filing ----------------------------------------------------------------
+
+
+@transaction.atomic
+def create_draft(
+    service: Service, receiving_unit: Unit, data: dict, user=None, channel=Channel.ONLINE
+) -> Dossier:
+    if not service.active:
+        raise ValidationError(_("This service is no longer offered."))
+    if channel == Channel.ONLINE and not service.files_online:
+        raise ValidationError(_("This service is filed in person or by post, not online."))
+    if not service.receiving_units.filter(pk=receiving_unit.pk).exists():
+        raise ValidationError({"receiving_unit": [_("This unit does not receive this service.")]})
+    cleaned = _clean_applicant(data)
+    dossier = Dossier(
+        service=service,
+        receiving_unit=receiving_unit,
+        channel=channel,
+        status=DossierStatus.DRAFT,
+        applicant_user=user if getattr(user, "is_authenticated", False) and not user.is_staff else None,
+        draft_token=secrets.token_urlsafe(24),
+        fee_amount=service.fee,
+        consent_at=timezone.now() if data.get("consent") else None,
+        **cleaned,
+    )
+    dossier.unit_ids = [receiving_unit.pk]
+    dossier.save()
+    _event(dossier, "create_draft", user, "")
+    return dossier
+
+
+@transaction.atomic
+def update_draft(dossier: Dossier, data: dict, actor) -> Dossier:
+    locked = _locked(dossier)
+    if locked.status != DossierStatus.DRAFT:
+        raise WorkflowError(_("Only a draft can be edited."))
+    if isinstance(actor, wf.Citizen) and actor.dossier_id != locked.pk:
+        raise WorkflowError(_("This step is taken by the applicant."))
+    cleaned = _clean_applicant({**{k: getattr(locked, k) for k in APPLICANT_FIELDS}, **data})
+    for key, value in cleaned.items():
+        setattr(locked, key, value)
+    if data.get("consent"):
+        locked.consent_at = locked.consent_at or timezone.now()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def attach_file(dossier: Dossier, uploaded, actor, required_document=None, kind=DossierFile.Kind.APPLICATION):
+    """Check an upload by content and store it privately under a generated name."""
+    content_type, size, sha256 = check_upload(uploaded)
+    locked = _locked(dossier)
+    if kind == DossierFile.Kind.APPLICATION and locked.status != DossierStatus.DRAFT:
+        raise WorkflowError(_("Documents can be added only to a draft; use supplements afterwards."))
+    if required_document is not None and required_document.service_id != locked.service_id:
+        raise ValidationError(_("This document does not belong to the service."))
+    ext = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[content_type]
+    record = DossierFile(
+        dossier=locked,
+        required_document=required_document,
+        kind=kind,
+        original_name=(uploaded.name or "")[-255:],
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+    )
+    uploaded.seek(0)
+    record.file.save(f"{secrets.token_hex(16)}.{ext}", ContentFile(uploaded.read()), save=False)
+    record.save()
+    return record
+
+
+def _missing_documents(dossier: Dossier) -> list[str]:
+    provided = set(dossier.files.values_list("required_document_id", flat=True))
+    return [doc.name for doc in dossier.service.documents.filter(mandatory=True) if doc.pk not in provided]
+
+
+@transaction.atomic
+def submit_dossier(dossier: Dossier, actor) -> Dossier:
+    """Submit an online draft: it gets its code; level 4 with a fee waits for payment."""
+    locked = _locked(dossier)
+    action = wf.SUBMIT_FOR_PAYMENT if locked.service.pays_online else wf.SUBMIT
+    to_status = wf.check(locked, action, actor)
+    problems = {}
+    if not locked.consent_at:
+        problems["consent"] = [_("Please agree to the processing of your personal data.")]
+    missing = _missing_documents(locked)
+    if missing:
+        problems["documents"] = [_("Missing document: %(name)s") % {"name": name} for name in missing]
+    if problems:
+        raise ValidationError(problems)
+    from_status = locked.status
+    now = timezone.now()
+    locked.status = to_status
+    locked.code = next_dossier_code(locked.receiving_unit, workdays.local(now).date())
+    locked.submitted_at = now
+    # Provisional appointment, confirmed when the desk accepts the dossier.
+    locked.due_date = workdays.due_date(now, locked.service.processing_days)
+    locked.payment_status = (
+        PaymentStatus.PENDING if action == wf.SUBMIT_FOR_PAYMENT else PaymentStatus.NOT_REQUIRED
+    )
+    locked.save()
+    _event(locked, action, actor, from_status)
+    return locked
+
+
+@transaction.atomic
+def start_payment(dossier: Dossier) -> Payment:
+    """Open a payment for a dossier awaiting payment (or reuse the pending one)."""
+    locked = _locked(dossier)
+    if locked.status != DossierStatus.AWAITING_PAYMENT:
+        raise WorkflowError(_("This dossier is not awaiting payment."))
+    pending = locked.payments.filter(status=Payment.Status.PENDING).first()
+    if pending:
+        return pending
+    return Payment.objects.create(
+        dossier=locked,
+        txn_ref=f"{locked.pk}{timezone.now():%H%M%S}{secrets.randbelow(1000):03d}",
+        amount=locked.fee_amount,
+    )
+
+
+@transaction.atomic
+def confirm_payment(
+    payment: Payment,
+    *,
+    paid: bool,
+    provider_txn_no: str = "",
+    bank_code: str = "",
+    response_code: str = "",
+    raw: dict | None = None,
+) -> Payment:
+    """Record the gateway's verdict (idempotent: a repeated callback changes nothing)."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status != Payment.Status.PENDING:
+        return payment
+    payment.status = Payment.Status.PAID if paid else Payment.Status.FAILED
+    payment.paid_at = timezone.now() if paid else None
+    payment.provider_txn_no = provider_txn_no
+    payment.bank_code = bank_code
+    payment.response_code = response_code
+    payment.raw = raw or {}
+    payment.save()
+    if paid:
+        locked, from_status, _to = _transition(payment.dossier, wf.CONFIRM_PAYMENT, wf.SYSTEM)
+        locked.payment_status = PaymentStatus.PAID
+        locked.save()
+        _event(
+            locked, wf.CONFIRM_PAYMENT, wf.SYSTEM, from_status, amount=payment.amount, txn_ref=payment.txn_ref
+        )
+    return payment
+
+
+# --- the desk ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_walk_in(service: Service, officer, data: dict, channel=Channel.DESK) -> Dossier:
+    """A dossier brought to the desk: recorded and numbered, then checked (accept / supplement / refuse)."""
+    unit = officer.unit
+    if unit is None or not (officer.is_superuser or officer.has_role("onestop_officer")):
+        raise WorkflowError(_("Only one-stop officers take this step."))
+    dossier = create_draft(service, unit, data, channel=channel)
+    now = timezone.now()
+    dossier.status = DossierStatus.SUBMITTED
+    dossier.code = next_dossier_code(unit, workdays.local(now).date())
+    dossier.submitted_at = now
+    dossier.consent_at = dossier.consent_at or now
+    dossier.visits = 1
+    dossier.save()
+    _event(dossier, "register_walk_in", officer, DossierStatus.DRAFT)
+    return dossier
+
+
+@transaction.atomic
+def accept_dossier(dossier: Dossier, officer, note: str = "") -> Dossier:
+    """Form 01: the dossier is complete; it gets its appointment date and goes to processing."""
+    locked, from_status, _to = _transition(dossier, wf.ACCEPT, officer)
+    now = timezone.now()
+    locked.received_at = now
+    locked.received_by = _actor_user(officer)
+    locked.processing_started_at = now
+    _plan_steps(locked)
+    _schedule(locked, now)
+    locked.original_due_date = locked.due_date
+    first = locked.steps.order_by("order").first()
+    first.status = DossierStep.Status.ACTIVE
+    first.started_at = now
+    first.save(update_fields=["status", "started_at"])
+    _refresh_units(locked)
+    locked.save()
+    _event(locked, wf.ACCEPT, officer, from_status, note, due_date=locked.due_date.isoformat())
+    _notify_citizen(locked, Notification.Kind.CITIZEN_RECEIVED)
+    return locked
+
+
+def _clean_items(items: list[dict]) -> list[dict]:
+    cleaned = [
+        {"name": (i.get("name") or "").strip(), "reason": (i.get("reason") or "").strip()}
+        for i in items
+        if (i.get("name") or "").strip()
+    ]
+    if not cleaned:
+        raise ValidationError(_("List every missing item, with its reason."))
+    if any(not i["reason"] for i in cleaned):
+        raise ValidationError(_("Give the reason for every missing item."))
+    return cleaned
+
+
+@transaction.atomic
+def request_supplement(dossier: Dossier, user, items: list[dict], note: str = "") -> SupplementRequest:
+    """Form 02 at reception, or a processing unit's request within 3 working days of receipt."""
+    items = _clean_items(items)
+    locked = _locked(dossier)
+    action = (
+        wf.REQUEST_SUPPLEMENT
+        if locked.status == DossierStatus.SUBMITTED
+        else wf.REQUEST_SUPPLEMENT_PROCESSING
+    )
+    to_status = wf.check(locked, action, user)
+    from_status = locked.status
+    stage = (
+        SupplementRequest.Stage.DESK
+        if action == wf.REQUEST_SUPPLEMENT
+        else SupplementRequest.Stage.PROCESSING
+    )
+    unit = locked.receiving_unit
+    if stage == SupplementRequest.Stage.PROCESSING:
+        step = locked.steps.get(status=DossierStep.Status.ACTIVE)
+        unit = step.unit
+    request = SupplementRequest.objects.create(
+        dossier=locked, stage=stage, unit=unit, requested_by=_actor_user(user), items=items, note=note
+    )
+    locked.status = to_status
+    locked.save()
+    _event(locked, action, user, from_status, note, items=items)
+    _notify_citizen(locked, Notification.Kind.CITIZEN_SUPPLEMENT, str(request.pk))
+    return request
+
+
+@transaction.atomic
+def reject_dossier(dossier: Dossier, officer, reasons: str) -> Dossier:
+    """Form 03: refused at reception, with reasons."""
+    if not (reasons or "").strip():
+        raise ValidationError(_("Give the reasons for refusing the dossier."))
+    locked, from_status, _to = _transition(dossier, wf.REJECT, officer)
+    locked.result_note = reasons.strip()
+    locked.decided_at = timezone.now()
+    locked.save()
+    _event(locked, wf.REJECT, officer, from_status, reasons)
+    _notify_citizen(locked, Notification.Kind.CITIZEN_REFUSED)
+    return locked
+
+
+@transaction.atomic
+def provide_supplement(dossier: Dossier, actor, files=(), note: str = "") -> Dossier:
+    """The missing documents arrived. At reception the dossier is checked again;
+    during processing the processing time restarts from zero (Decree 61 Art. 19)."""
+    for f in files:  # validate every file before any write
+        check_upload(f)
+    locked = _locked(dossier)
+    request = locked.supplement_requests.filter(answered_at__isnull=True).last()
+    action = wf.RESUME_PROCESSING if request and request.stage == "processing" else wf.PROVIDE_SUPPLEMENT
+    to_status = wf.check(locked, action, actor)
+    from_status = locked.status
+    for f in files:
+        attach_file(locked, f, actor, kind=DossierFile.Kind.SUPPLEMENT)
+    now = timezone.now()
+    request.answered_at = now
+    request.save(update_fields=["answered_at"])
+    locked.status = to_status
+    if not isinstance(actor, wf.Citizen) and not files:
+        locked.visits += 1  # brought to the desk in person
+    data = {}
+    if action == wf.RESUME_PROCESSING:
+        step = locked.steps.get(status=DossierStep.Status.ACTIVE)
+        old_due = locked.due_date
+        step.started_at = now
+        step.save(update_fields=["started_at"])
+        _schedule(locked, now, from_order=step.order)
+        locked.original_due_date = locked.due_date
+        data = {
+            "old_due_date": old_due.isoformat() if old_due else None,
+            "due_date": locked.due_date.isoformat(),
+        }
+    locked.save()
+    _event(locked, action, actor, from_status, note, **data)
+    return locked
+
+
+# --- processing -------------------------------------------------------------------
+
+
+@transaction.atomic
+def assign_step(dossier: Dossier, leader, assignee) -> DossierStep:
+    locked, from_status, _to = _transition(dossier, wf.ASSIGN, leader)
+    step = locked.steps.select_for_update().get(status=DossierStep.Status.ACTIVE)
+    if assignee.unit_id != step.unit_id or not assignee.is_active:
+        raise ValidationError(_("The assignee must be active staff of %(unit)s.") % {"unit": step.unit})
+    step.assignee = assignee
+    step.save(update_fields=["assignee"])
+    locked.save()
+    _event(locked, wf.ASSIGN, leader, from_status, assignee=str(assignee), step=step.order)
+    return step
+
+
+def _timeliness(done_on: date, due: date) -> str:
+    if done_on < due:
+        return Timeliness.EARLY
+    if done_on == due:
+        return Timeliness.ON_TIME
+    return Timeliness.LATE
+
+
+def _finish_active_step(dossier: Dossier, now) -> DossierStep:
+    step = dossier.steps.select_for_update().get(status=DossierStep.Status.ACTIVE)
+    step.status = DossierStep.Status.DONE
+    step.finished_at = now
+    step.timeliness = _timeliness(workdays.local(now).date(), step.due_date)
+    step.save(update_fields=["status", "finished_at", "timeliness"])
+    return step
+
+
+@transaction.atomic
+def hand_over(dossier: Dossier, user, note: str = "") -> DossierStep:
+    """Liên thông: the current unit hands the dossier to the next unit of the chain."""
+    locked, from_status, _to = _transition(dossier, wf.HAND_OVER, user)
+    now = timezone.now()
+    done = _finish_active_step(locked, now)
+    following = locked.steps.filter(order__gt=done.order).order_by("order").first()
+    following.status = DossierStep.Status.ACTIVE
+    following.started_at = now
+    following.save(update_fields=["status", "started_at"])
+    locked.save()
+    _event(
+        locked,
+        wf.HAND_OVER,
+        user,
+        from_status,
+        note,
+        step=done.order,
+        timeliness=done.timeliness,
+        to_unit=str(following.unit),
+    )
+    return following
+
+
+@transaction.atomic
+def submit_for_approval(dossier: Dossier, user, note: str = "") -> Dossier:
+    locked, from_status, _to = _transition(dossier, wf.SUBMIT_FOR_APPROVAL, user)
+    locked.save()
+    _event(locked, wf.SUBMIT_FOR_APPROVAL, user, from_status, note)
+    return locked
+
+
+@transaction.atomic
+def approve_dossier(dossier: Dossier, leader, note: str = "") -> Dossier:
+    """The leader approves: the result is ready (and, for level 4, delivered online as a PDF)."""
+    locked, from_status, _to = _transition(dossier, wf.APPROVE, leader)
+    now = timezone.now()
+    _finish_active_step(locked, now)
+    locked.decided_at = now
+    locked.result_note = note
+    locked.save()
+    from onestop import letters
+
+    pdf = letters.result_pdf(locked)
+    DossierFile.objects.create(
+        dossier=locked,
+        kind=DossierFile.Kind.RESULT,
+        file=ContentFile(pdf, name=f"{secrets.token_hex(16)}.pdf"),
+        original_name=f"ket-qua-{locked.code}.pdf",
+        content_type="application/pdf",
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    _event(locked, wf.APPROVE, leader, from_status, note)
+    _notify_citizen(locked, Notification.Kind.CITIZEN_RESULT)
+    return locked
+
+
+@transaction.atomic
+def send_back(dossier: Dossier, leader, note: str) -> Dossier:
+    if not (note or "").strip():
+        raise ValidationError(_("Say what must be reworked."))
+    locked, from_status, _to = _transition(dossier, wf.SEND_BACK, leader)
+    locked.save()
+    _event(locked, wf.SEND_BACK, leader, from_status, note)
+    return locked
+
+
+@transaction.atomic
+def refuse_dossier(dossier: Dossier, user, reasons: str) -> Dossier:
+    """An ineligible request is refused in writing, with reasons, within the time limit."""
+    if not (reasons or "").strip():
+        raise ValidationError(_("Give the reasons for the refusal."))
+    locked, from_status, _to = _transition(dossier, wf.REFUSE, user)
+    now = timezone.now()
+    if locked.steps.filter(status=DossierStep.Status.ACTIVE).exists():
+        _finish_active_step(locked, now)
+    locked.result_note = reasons.strip()
+    locked.decided_at = now
+    locked.save()
+    _event(locked, wf.REFUSE, user, from_status, reasons)
+    _notify_citizen(locked, Notification.Kind.CITIZEN_REFUSED)
+    return locked
+
+
+@transaction.atomic
+def reschedule_dossier(dossier: Dossier, user, new_date: date, reason: str) -> Dossier:
+    """Form 04: the unit that will be late apologises and sets a new date, once only."""
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for the delay."))
+    locked = _locked(dossier)
+    to_status = wf.check(locked, wf.RESCHEDULE, user)
+    if new_date <= locked.due_date:
+        raise ValidationError(_("The new date must be after the current appointment date."))
+    if not workdays.is_working_day(new_date):
+        raise ValidationError(_("The new date must be a working day."))
+    from_status = locked.status
+    old = locked.due_date
+    locked.status = to_status
+    locked.due_date = new_date
+    locked.rescheduled = True
+    # Steps not yet done move by the same delay, none beyond the new date; the last ends on it.
+    delay = workdays.working_days_between(old, new_date)
+    open_steps = list(locked.steps.exclude(status=DossierStep.Status.DONE).order_by("order"))
+    for index, step in enumerate(open_steps):
+        last = index == len(open_steps) - 1
+        step.due_date = new_date if last else min(workdays.add_working_days(step.due_date, delay), new_date)
+        step.save(update_fields=["due_date"])
+    locked.save()
+    _event(
+        locked,
+        wf.RESCHEDULE,
+        user,
+        from_status,
+        reason,
+        old_due_date=old.isoformat(),
+        due_date=new_date.isoformat(),
+    )
+    _notify_citizen(locked, Notification.Kind.CITIZEN_RESCHEDULED)
+    return locked
+
+
+@transaction.atomic
+def return_result(dossier: Dossier, officer, note: str = "") -> Dossier:
+    """The result is handed back; early / on time / late is decided now, against the first date."""
+    locked, from_status, _to = _transition(dossier, wf.RETURN_RESULT, officer)
+    now = timezone.now()
+    locked.returned_at = now
+    locked.timeliness = _timeliness(workdays.local(now).date(), locked.original_due_date or locked.due_date)
+    locked.save()
+    _event(locked, wf.RETURN_RESULT, officer, from_status, note, timeliness=locked.timeliness)
+    return locked
+
+
+@transaction.atomic
+def rate_dossier(dossier: Dossier, actor, scores: dict, comment: str = "") -> Rating:
+    locked = _locked(dossier)
+    wf.check(locked, wf.RATE, actor)
+    fields = ("visits", "agencies", "attitude", "publication", "feedback")
+    errors = {f: [_("Choose 0, 1 or 2.")] for f in fields if scores.get(f) not in (0, 1, 2)}
+    if errors:
+        raise ValidationError(errors)
+    rating = Rating.objects.create(
+        dossier=locked, comment=(comment or "").strip(), **{f: scores[f] for f in fields}
+    )
+    _event(locked, wf.RATE, actor, locked.status, average=rating.average)
+    return rating
