@@ -6,12 +6,32 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from portal import audit
 from portal.models import AuditEvent, CalendarDay, Heartbeat, SiteProfile, Unit, User
 from portal.scoping import sees_everything, visible_to
 
 admin.site.site_header = _("Back office")
 admin.site.site_title = _("Back office")
 admin.site.index_title = _("Work")
+
+
+class AuditedAdminMixin:
+    """Admin edits are writes too: each one lands in the audit trail."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        action = f"{obj._meta.model_name}.{'change' if change else 'add'}"
+        audit.record(
+            action,
+            obj=obj,
+            actor=request.user,
+            request=request,
+            fields=sorted(form.changed_data) if form is not None else [],
+        )
+
+    def delete_model(self, request, obj):
+        audit.record(f"{obj._meta.model_name}.delete", obj=obj, actor=request.user, request=request)
+        super().delete_model(request, obj)
 
 
 class ScopedAdminMixin:
@@ -24,7 +44,7 @@ class ScopedAdminMixin:
 
 
 @admin.register(Unit)
-class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class UnitAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     scope_lookups = ("pk",)
     list_display = ("name", "code", "kind", "parent", "admin_code", "active")
     list_filter = ("kind", "active")
@@ -35,7 +55,7 @@ class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, ScopedAdminMixin, BaseUserAdmin):
     scope_lookups = ("unit",)
     list_display = ("username", "full_name", "unit", "position", "is_active", "is_staff")
     list_filter = ("is_active", "is_staff", "groups", "unit__kind")
@@ -59,7 +79,7 @@ class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("date", "kind", "name")
     list_filter = ("kind",)
     date_hierarchy = "date"
@@ -95,7 +115,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteProfile)
-class SiteProfileAdmin(admin.ModelAdmin):
+class SiteProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("portal_name", "city_name", "hotline")
 
     def has_add_permission(self, request):

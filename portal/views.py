@@ -3,12 +3,17 @@ from __future__ import annotations
 import redis
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.models import Heartbeat
+
+
+def livez(request):
+    """Liveness: the process answers (no database, no broker). Also the benchmarks' baseline view."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def home(request):

@@ -44,9 +44,11 @@ def test_sysadmin_manages_units_users_and_calendar(client, ward_a, make_user):
     assert response.status_code == 302
     from datetime import date
 
+    from portal.models import AuditEvent
     from portal.workdays import is_working_day
 
     assert not is_working_day(date(2026, 12, 24))
+    assert AuditEvent.objects.filter(action="calendarday.add", object_repr__contains="24/12/2026").exists()
 
 
 def test_failed_logins_are_throttled_with_a_clear_message(client, ward_a, make_user, password):
