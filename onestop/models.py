@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -46,16 +46,20 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(active=True)
 
     def search(self, text: str):
+        """Accent-insensitive full-text search on the folded column, best matches first.
+
+        The expression is the one the ``service_search`` GIN index is built on.
+        """
         from portal.text import tsquery
 
         query = tsquery(text)
         if not query:
             return self
-        return self.extra(
-            where=[
-                "to_tsvector('simple'::regconfig, onestop_service.search_text) @@ to_tsquery('simple', %s)"
-            ],
-            params=[query],
+        search_query = SearchQuery(query, search_type="raw", config="simple")
+        return (
+            self.alias(search_vector=SearchVector("search_text", config="simple"))
+            .filter(search_vector=search_query)
+            .order_by(SearchRank(models.F("search_vector"), search_query, normalization=1).desc(), "name")
         )
 
 
@@ -100,8 +104,12 @@ class Service(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def build_search_text(self) -> str:
+        """The folded text the search runs on (set by ``save``; bulk inserts call it themselves)."""
+        return fold(f"{self.code} {self.code.replace('.', ' ')} {self.name} {self.result_name}")
+
     def save(self, *args, **kwargs):
-        self.search_text = fold(f"{self.code} {self.name} {self.result_name}")
+        self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
 
     @property
@@ -296,6 +304,9 @@ class Dossier(models.Model):
             models.Index(fields=["received_at"], name="dossier_received"),
             models.Index(fields=["returned_at"], name="dossier_returned"),
             models.Index(fields=["applicant_user", "-id"], name="dossier_applicant"),
+            # Back-office search by CCCD or mobile (a code prefix uses the unique column's _like index).
+            models.Index(fields=["applicant_id_number"], name="dossier_applicant_cccd"),
+            models.Index(fields=["applicant_phone"], name="dossier_applicant_phone"),
         ]
         permissions = [
             ("receive_dossier", _("Can receive dossiers at the one-stop desk")),

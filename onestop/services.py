@@ -48,6 +48,7 @@ __all__ = [
     "create_draft",
     "update_draft",
     "attach_file",
+    "remove_draft_file",
     "submit_dossier",
     "confirm_payment",
     "register_walk_in",
@@ -314,6 +315,20 @@ def attach_file(dossier: Dossier, uploaded, actor, required_document=None, kind=
     return record
 
 
+@transaction.atomic
+def remove_draft_file(dossier: Dossier, dossier_file: DossierFile, actor) -> None:
+    """The applicant replaces a document of a draft: the row goes now, the stored file after the commit."""
+    locked = _locked(dossier)
+    if locked.status != DossierStatus.DRAFT:
+        raise WorkflowError(_("Only a draft can be edited."))
+    if isinstance(actor, wf.Citizen) and actor.dossier_id != locked.pk:
+        raise WorkflowError(_("This step is taken by the applicant."))
+    record = locked.files.select_for_update().get(pk=dossier_file.pk, kind=DossierFile.Kind.APPLICATION)
+    storage, name = record.file.storage, record.file.name
+    record.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 def _missing_documents(dossier: Dossier) -> list[str]:
     provided = set(dossier.files.values_list("required_document_id", flat=True))
     return [doc.name for doc in dossier.service.documents.filter(mandatory=True) if doc.pk not in provided]
@@ -399,8 +414,11 @@ def confirm_payment(
 
 
 @transaction.atomic
-def register_walk_in(service: Service, officer, data: dict, channel=Channel.DESK) -> Dossier:
-    """A dossier brought to the desk: recorded and numbered, then checked (accept / supplement / refuse)."""
+def register_walk_in(service: Service, officer, data: dict, channel=Channel.DESK, documents=()) -> Dossier:
+    """A dossier brought to the desk: recorded and numbered, then checked (accept / supplement / refuse).
+
+    ``documents``: the service's required documents the officer checked as received (kept in the event).
+    """
     unit = officer.unit
     if unit is None or not (officer.is_superuser or officer.has_role("onestop_officer")):
         raise WorkflowError(_("Only one-stop officers take this step."))
@@ -412,7 +430,8 @@ def register_walk_in(service: Service, officer, data: dict, channel=Channel.DESK
     dossier.consent_at = dossier.consent_at or now
     dossier.visits = 1
     dossier.save()
-    _event(dossier, "register_walk_in", officer, DossierStatus.DRAFT)
+    received = [{"id": d.pk, "name": d.name} for d in documents if d.service_id == service.pk]
+    _event(dossier, "register_walk_in", officer, DossierStatus.DRAFT, documents=received)
     return dossier
 
 
@@ -608,7 +627,7 @@ def approve_dossier(dossier: Dossier, leader, note: str = "") -> Dossier:
     locked.save()
     from onestop import letters
 
-    pdf = letters.result_pdf(locked)
+    pdf = letters.result_pdf(locked, signer=leader)
     DossierFile.objects.create(
         dossier=locked,
         kind=DossierFile.Kind.RESULT,

@@ -139,6 +139,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.heartbeat",
         "schedule": timedelta(minutes=1),
     },
+    "onestop-reminders": {
+        # Reminders to staff and the citizen e-mails left unsent: read from the database.
+        "task": "onestop.sweep_reminders",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 240},
+    },
 }
 
 # --- Auth ------------------------------------------------------------------
@@ -232,3 +238,15 @@ LOGGING = {
 
 # Portal-specific knobs (city data lives in the database, not here).
 PORTAL_SITE_NAME = os.environ.get("PORTAL_SITE_NAME", _("Municipal e-government portal"))
+# Absolute address of the public site, for links in e-mails.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
+
+# Online payment (VNPAY 2.1.0 protocol). Without VNPAY_PAYMENT_URL the local
+# sandbox gateway is used, which speaks the same protocol; turn it off in
+# production with PAYMENT_SANDBOX=false once a real merchant account is set.
+VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "MYTHO001")
+VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")  # empty: derived from SECRET_KEY
+VNPAY_PAYMENT_URL = os.environ.get("VNPAY_PAYMENT_URL", "")  # empty: the local sandbox
+VNPAY_RETURN_URL = os.environ.get("VNPAY_RETURN_URL", "")  # empty: this site's return page
+VNPAY_IPN_URL = os.environ.get("VNPAY_IPN_URL", "")  # empty: this site's IPN endpoint
+PAYMENT_SANDBOX = env_bool("PAYMENT_SANDBOX", True)

@@ -4,6 +4,8 @@ Same PostgreSQL and Redis as configured (or embedded); only what a test run
 must change is changed here.
 """
 
+import os
+
 from portal.settings import *  # noqa: F403
 
 HTTPS = False
@@ -12,7 +14,9 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In memory; a worker subprocess started by a test cannot share that, so it may ask for another.
+EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("TEST_EMAIL_FILE_PATH", EMAIL_FILE_PATH)  # noqa: F405
 STORAGES = {
     **STORAGES,  # noqa: F405
     "default": {

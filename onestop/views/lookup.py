@@ -1,3 +1,475 @@
-from django.urls import path  # noqa: F401
+"""Citizens look up a dossier: by its code plus the applicant's mobile or CCCD.
 
-urlpatterns: list = []
+No enumeration: a wrong code and a wrong mobile get exactly the same answer,
+and failed attempts are limited per client address and per code (Redis
+counters, see ``onestop.ratelimit``; a Redis outage lets look-ups through).
+A successful look-up, like a submission, stores the dossier's id in the
+session: that proof, and nothing else, opens the detail page, its letters
+and its files (private storage, never a public URL). On that page the
+citizen answers a supplement request, downloads the result (level 4) and
+rates the service once the result is returned.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView, LogoutView
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from onestop import ratelimit, services
+from onestop.forms import LookupForm, RatingForm, SupplementForm, apply_errors
+from onestop.models import Dossier, DossierFile, DossierStatus, PaymentStatus, ServiceLevel
+from onestop.workflow import Citizen, WorkflowError
+from portal.audit import client_ip
+from portal.validators import normalize_mobile
+
+log = logging.getLogger(__name__)
+S = DossierStatus
+
+NOT_FOUND = gettext_lazy("No dossier matches the details you entered.")
+SESSION_KEY = "dossiers"
+SESSION_LIMIT = 50  # dossiers remembered per browser session
+
+# What each status means, in plain words for the applicant (``%(unit)s``: the unit holding it).
+PUBLIC_STATUS = {
+    S.DRAFT: gettext_lazy("Your dossier has not been submitted yet."),
+    S.AWAITING_PAYMENT: gettext_lazy(
+        "Your dossier has been filed. Please pay the fee online; the one-stop desk of %(unit)s "
+        "checks it once the fee is paid."
+    ),
+    S.SUBMITTED: gettext_lazy(
+        "Your dossier has been filed and is waiting to be checked by the one-stop desk of %(unit)s."
+    ),
+    S.SUPPLEMENT_REQUESTED: gettext_lazy(
+        "Your dossier is not complete yet: %(unit)s asks you for the documents listed below."
+    ),
+    S.REJECTED: gettext_lazy(
+        "The one-stop desk of %(unit)s could not receive your dossier, for the reasons below."
+    ),
+    S.PROCESSING: gettext_lazy("Your dossier is being processed at %(unit)s."),
+    S.AWAITING_APPROVAL: gettext_lazy(
+        "Your dossier has been examined and awaits the decision of the leader of %(unit)s."
+    ),
+    S.REFUSED: gettext_lazy("Your request could not be granted, for the reasons below."),
+    S.RESULT_READY: gettext_lazy("The result of your dossier is ready."),
+    S.RETURNED: gettext_lazy("The result has been returned to you. Thank you for using our services."),
+}
+
+# Events the applicant sees in the history, in plain words; other events are internal.
+PUBLIC_EVENTS = {
+    "submit": gettext_lazy("Dossier filed online"),
+    "submit_for_payment": gettext_lazy("Dossier filed online, awaiting the fee"),
+    "confirm_payment": gettext_lazy("Fee paid online"),
+    "register_walk_in": gettext_lazy("Dossier handed in at the one-stop desk"),
+    "accept": gettext_lazy("Dossier received; appointment date set"),
+    "request_supplement": gettext_lazy("Supplements requested"),
+    "request_supplement_processing": gettext_lazy("Supplements requested"),
+    "provide_supplement": gettext_lazy("Supplements provided"),
+    "resume_processing": gettext_lazy("Supplements provided; processing starts again"),
+    "reject": gettext_lazy("Dossier not received"),
+    "hand_over": gettext_lazy("Passed on to the next office"),
+    "submit_for_approval": gettext_lazy("Submitted for the leader's decision"),
+    "approve": gettext_lazy("Result approved"),
+    "refuse": gettext_lazy("Request refused"),
+    "reschedule": gettext_lazy("New appointment date set, with an apology"),
+    "return_result": gettext_lazy("Result returned"),
+    "rate": gettext_lazy("You rated the service"),
+}
+
+PROVISIONAL_DATE = (S.AWAITING_PAYMENT, S.SUBMITTED, S.SUPPLEMENT_REQUESTED)
+
+
+# --- the session proof ----------------------------------------------------------------
+
+
+def remember(request, dossier: Dossier) -> None:
+    """The browser has proven it knows this dossier (filed it, or looked it up)."""
+    ids = [i for i in request.session.get(SESSION_KEY, []) if i != dossier.pk]
+    request.session[SESSION_KEY] = [*ids, dossier.pk][-SESSION_LIMIT:]
+
+
+def proven(request, dossier: Dossier) -> bool:
+    if dossier.pk in request.session.get(SESSION_KEY, []):
+        return True
+    user = request.user
+    return bool(user.is_authenticated and not user.is_staff and dossier.applicant_user_id == user.pk)
+
+
+def proven_dossier(request, code: str) -> Dossier | None:
+    """The dossier with this code if this browser has proven it knows it, else None."""
+    if not code or len(code) > 40:
+        return None
+    dossier = (
+        Dossier.objects.filter(code=code)
+        .select_related("service", "receiving_unit")
+        .prefetch_related("steps__unit")
+        .first()
+    )
+    if dossier is None or not proven(request, dossier):
+        return None
+    return dossier
+
+
+def lookup_url(request, code: str) -> str:
+    """Absolute URL of the look-up form prefilled with the code (printed as a QR code)."""
+    return request.build_absolute_uri(reverse("onestop:lookup") + "?" + urlencode({"ma": code}))
+
+
+def _to_form(code: str = ""):
+    query = "?" + urlencode({"ma": code}) if code and len(code) <= 40 else ""
+    return redirect(reverse("onestop:lookup") + query)
+
+
+# --- the look-up form --------------------------------------------------------------------
+
+
+def _limits() -> tuple[int, int]:
+    return (
+        int(getattr(settings, "ONESTOP_LOOKUP_LIMIT", 10)),
+        int(getattr(settings, "ONESTOP_LOOKUP_WINDOW", 600)),
+    )
+
+
+def _matches(dossier: Dossier, secret: str) -> bool:
+    """The applicant's CCCD (12 digits) or mobile, compared in constant time."""
+    if len(secret) == 12 and secret.isdigit():
+        return constant_time_compare(secret, dossier.applicant_id_number)
+    return constant_time_compare(normalize_mobile(secret), dossier.applicant_phone)
+
+
+def _find(code: str, secret: str) -> Dossier | None:
+    # Codes are upper case; an exact match on both spellings keeps to the unique index.
+    dossier = Dossier.objects.filter(code__in={code, code.upper()}).exclude(status=S.DRAFT).first()
+    if dossier is None or not _matches(dossier, secret):
+        return None
+    return dossier
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lookup(request):
+    if request.method == "GET":
+        form = LookupForm(initial={"code": (request.GET.get("ma") or "")[:40]})
+        return render(request, "onestop/lookup/form.html", {"form": form})
+    form = LookupForm(request.POST)
+    if not form.is_valid():
+        return render(request, "onestop/lookup/form.html", {"form": form})
+    code, secret = form.cleaned_data["code"], form.cleaned_data["secret"]
+    limit, window = _limits()
+    keys = [ratelimit.key("lookup-ip", client_ip(request) or "?"), ratelimit.key("lookup-code", code.upper())]
+    if not ratelimit.hit(keys, limit, window):
+        log.info("look-up rate limit reached for %s", client_ip(request))
+        error = _("Too many attempts. For your security, please try again in %(minutes)s minutes.") % {
+            "minutes": max(1, window // 60)
+        }
+        return render(request, "onestop/lookup/form.html", {"form": form, "error": error}, status=429)
+    dossier = _find(code, secret)
+    if dossier is None:
+        return render(request, "onestop/lookup/form.html", {"form": form, "error": NOT_FOUND})
+    ratelimit.refund(keys)
+    remember(request, dossier)
+    return redirect("onestop:lookup_detail", code=dossier.code)
+
+
+# --- the detail page ---------------------------------------------------------------------
+
+
+def _holding_unit(dossier: Dossier):
+    step = dossier.current_step
+    if step is not None and dossier.status in (S.PROCESSING, S.AWAITING_APPROVAL):
+        return step.unit
+    request = open_supplement(dossier)
+    return request.unit if request is not None else dossier.receiving_unit
+
+
+def public_status(dossier: Dossier) -> str:
+    return PUBLIC_STATUS[dossier.status] % {"unit": _holding_unit(dossier)}
+
+
+def public_history(dossier: Dossier) -> list[dict]:
+    return [
+        {"at": event.at, "text": PUBLIC_EVENTS[event.action]}
+        for event in dossier.events.order_by("at", "id")
+        if event.action in PUBLIC_EVENTS
+    ]
+
+
+def open_supplement(dossier: Dossier):
+    if dossier.status != S.SUPPLEMENT_REQUESTED:
+        return None
+    return dossier.supplement_requests.filter(answered_at__isnull=True).select_related("unit").last()
+
+
+def delivers_online(dossier: Dossier) -> bool:
+    return dossier.service.level == ServiceLevel.LEVEL_4
+
+
+def result_files(dossier: Dossier):
+    if not delivers_online(dossier) or dossier.status not in (S.RESULT_READY, S.RETURNED):
+        return []
+    return list(dossier.files.filter(kind=DossierFile.Kind.RESULT))
+
+
+def payment_link(dossier: Dossier) -> str | None:
+    """The payments helper's page for a dossier awaiting its fee (None if unavailable)."""
+    if dossier.status != S.AWAITING_PAYMENT:
+        return None
+    try:
+        from onestop.payments import payment_token
+
+        return reverse("onestop:pay", args=[dossier.code]) + "?" + urlencode({"t": payment_token(dossier)})
+    except (ImportError, NoReverseMatch):
+        log.warning("online payment page not available")
+        return None
+
+
+def detail_context(request, dossier: Dossier, **forms) -> dict:
+    supplement = open_supplement(dossier)
+    if supplement is not None and "supplement_form" not in forms:
+        forms["supplement_form"] = SupplementForm(supplement.items)
+    can_rate = dossier.status == S.RETURNED and not hasattr(dossier, "rating")
+    if can_rate and "rating_form" not in forms:
+        forms["rating_form"] = RatingForm()
+    return {
+        "dossier": dossier,
+        "status_text": public_status(dossier),
+        "holding_unit": _holding_unit(dossier),
+        "provisional": dossier.status in PROVISIONAL_DATE,
+        "history": public_history(dossier),
+        "supplement": supplement,
+        "supplement_requests": list(dossier.supplement_requests.select_related("unit")),
+        "letters": available_letters(dossier),
+        "result_files": result_files(dossier),
+        "delivers_online": delivers_online(dossier),
+        "pay_url": payment_link(dossier),
+        "payment_required": dossier.payment_status != PaymentStatus.NOT_REQUIRED,
+        "rating": getattr(dossier, "rating", None),
+        "can_rate": can_rate,
+        **forms,
+    }
+
+
+@never_cache
+def lookup_detail(request, code):
+    dossier = proven_dossier(request, code)
+    if dossier is None:
+        return _to_form(code)
+    return render(request, "onestop/lookup/detail.html", detail_context(request, dossier))
+
+
+@never_cache
+@require_POST
+def provide_supplement(request, code):
+    dossier = proven_dossier(request, code)
+    if dossier is None:
+        return _to_form(code)
+    supplement = open_supplement(dossier)
+    if supplement is None:
+        messages.error(request, _("No supplement is being asked for this dossier."))
+        return redirect("onestop:lookup_detail", code=dossier.code)
+    form = SupplementForm(supplement.items, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.provide_supplement(
+                dossier, Citizen(dossier.pk), files=form.files_list(), note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+            return redirect("onestop:lookup_detail", code=dossier.code)
+        else:
+            messages.success(request, _("Thank you: your documents have been sent to the one-stop desk."))
+            return redirect("onestop:lookup_detail", code=dossier.code)
+    context = detail_context(request, dossier, supplement_form=form)
+    return render(request, "onestop/lookup/detail.html", context, status=400)
+
+
+@never_cache
+@require_POST
+def rate(request, code):
+    dossier = proven_dossier(request, code)
+    if dossier is None:
+        return _to_form(code)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rate_dossier(dossier, Citizen(dossier.pk), form.scores(), form.cleaned_data["comment"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+            return redirect("onestop:lookup_detail", code=dossier.code)
+        else:
+            messages.success(request, _("Thank you for rating our service."))
+            return redirect("onestop:lookup_detail", code=dossier.code)
+    context = detail_context(request, dossier, rating_form=form)
+    return render(request, "onestop/lookup/detail.html", context, status=400)
+
+
+# --- letters and files -------------------------------------------------------------------
+
+# The letters a citizen may download, by kind, with the title shown on the page.
+LETTER_TITLES = {
+    "receipt": gettext_lazy("Receipt and appointment (form 01)"),
+    "supplement": gettext_lazy("Request for supplements (form 02)"),
+    "rejection": gettext_lazy("Refusal to receive the dossier (form 03)"),
+    "refusal": gettext_lazy("Notice of refusal, with reasons"),
+    "apology": gettext_lazy("Apology and new appointment date (form 04)"),
+}
+
+
+def available_letters(dossier: Dossier) -> list[dict]:
+    """The letters the applicant may download now, each {slug, title, url}."""
+    from onestop import letters
+
+    found = []
+
+    def add(kind, function, slug=None, label=None):
+        if hasattr(letters, function):
+            slug = slug or kind
+            url = reverse("onestop:letter", args=[dossier.code, slug])
+            found.append({"slug": slug, "title": label or LETTER_TITLES[kind], "url": url})
+
+    if dossier.code:
+        add("receipt", "receipt_pdf")
+    requests = list(dossier.supplement_requests.order_by("requested_at", "id"))
+    for request in requests:
+        label = (
+            f"{LETTER_TITLES['supplement']}, {timezone.localtime(request.requested_at):%d/%m/%Y}"
+            if len(requests) > 1
+            else None
+        )
+        add("supplement", "supplement_pdf", f"supplement-{request.pk}", label=label)
+    if dossier.status == S.REJECTED:
+        add("rejection", "rejection_pdf")
+    if dossier.status == S.REFUSED:
+        add("refusal", "refusal_pdf")
+    if dossier.rescheduled:
+        add("apology", "apology_pdf")
+    return found
+
+
+def _letter_pdf(request, dossier: Dossier, slug: str) -> bytes:
+    """The PDF of an available letter (``slug`` as listed by :func:`available_letters`)."""
+    from onestop import letters
+
+    if slug == "receipt":
+        return letters.receipt_pdf(dossier, lookup_url(request, dossier.code))
+    if slug.startswith("supplement-"):
+        supplement = dossier.supplement_requests.get(pk=int(slug.removeprefix("supplement-")))
+        return letters.supplement_pdf(supplement)
+    if slug == "rejection":
+        return letters.rejection_pdf(dossier)
+    if slug == "refusal":
+        return letters.refusal_pdf(dossier)
+    return letters.apology_pdf(dossier)
+
+
+FILE_NAMES = {
+    "receipt": "bien-nhan",
+    "supplement": "yeu-cau-bo-sung",
+    "rejection": "tu-choi-tiep-nhan",
+    "refusal": "tu-choi-giai-quyet",
+    "apology": "xin-loi-hen-lai",
+}
+
+
+@never_cache
+def letter(request, code, kind):
+    dossier = proven_dossier(request, code)
+    if dossier is None:
+        return _to_form(code)
+    if kind not in {item["slug"] for item in available_letters(dossier)}:
+        raise Http404
+    try:
+        pdf = _letter_pdf(request, dossier, kind)
+    except WorkflowError:  # the letter's facts are missing (e.g. an apology without its event)
+        raise Http404
+    name = FILE_NAMES[kind.split("-")[0]]
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{dossier.code}.pdf"'
+    return response
+
+
+@never_cache
+def result_file(request, code, file_id):
+    dossier = proven_dossier(request, code)
+    if dossier is None:
+        return _to_form(code)
+    record = next((f for f in result_files(dossier) if f.pk == file_id), None)
+    if record is None:
+        raise Http404
+    return FileResponse(
+        record.file.open("rb"),
+        as_attachment=True,
+        filename=record.original_name or f"ket-qua-{dossier.code}.pdf",
+        content_type=record.content_type,
+    )
+
+
+# --- the citizen account (optional: citizens may also file and look up without one) -------
+
+
+class CitizenLoginForm(AuthenticationForm):
+    """Sign-in for citizen accounts; officials use the back office."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.is_staff:
+            raise ValidationError(_("Officials sign in to the back office, not here."), code="staff_account")
+
+
+class CitizenLoginView(LoginView):
+    form_class = CitizenLoginForm
+    template_name = "onestop/account/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return reverse("onestop:my_dossiers")
+
+
+@never_cache
+@login_required(login_url="onestop:citizen_login")
+def my_dossiers(request):
+    user = request.user
+    dossiers = (
+        Dossier.objects.filter(applicant_user=user)
+        .select_related("service", "receiving_unit")
+        .prefetch_related("steps__unit")
+        .order_by("-id")
+        if not user.is_staff
+        else Dossier.objects.none()
+    )
+    rows = [{"dossier": d, "status_text": public_status(d)} for d in dossiers]
+    return render(request, "onestop/account/dossiers.html", {"rows": rows, "is_staff": user.is_staff})
+
+
+urlpatterns = [
+    path("tra-cuu/", lookup, name="lookup"),
+    path("tra-cuu/<str:code>/", lookup_detail, name="lookup_detail"),
+    path("tra-cuu/<str:code>/bo-sung/", provide_supplement, name="lookup_supplement"),
+    path("tra-cuu/<str:code>/danh-gia/", rate, name="lookup_rate"),
+    path("tra-cuu/<str:code>/thu/<slug:kind>.pdf", letter, name="letter"),
+    path("tra-cuu/<str:code>/ket-qua/<int:file_id>/", result_file, name="result_file"),
+    path("tai-khoan/dang-nhap/", CitizenLoginView.as_view(), name="citizen_login"),
+    path(
+        "tai-khoan/dang-xuat/", LogoutView.as_view(next_page="onestop:citizen_login"), name="citizen_logout"
+    ),
+    path("tai-khoan/ho-so/", my_dossiers, name="my_dossiers"),
+]

@@ -97,7 +97,9 @@ class Cast:
         self.ward = UnitFactory(
             code="P1", name="Phường 1", ward=True, parent=self.city, agency_id="000.01.26.H58"
         )
-        self.other_ward = UnitFactory(code="P2", name="Phường 2", ward=True, parent=self.city)
+        self.other_ward = UnitFactory(
+            code="P2", name="Phường 2", ward=True, parent=self.city, agency_id="000.02.26.H58"
+        )
         self.dept = UnitFactory(code="QLDT", name="Phòng Quản lý đô thị", parent=self.city)
         self.officer = UserFactory(username="p1.motcua", unit=self.ward, role=roles.ONESTOP_OFFICER)
         self.ward_specialist = UserFactory(username="p1.cv", unit=self.ward, role=roles.SPECIALIST)

@@ -1,0 +1,193 @@
+"""Small forms of the back office: the input a workflow action needs, and the walk-in desk form.
+
+They only collect and shape input; the services validate the rules and write.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from onestop.models import Dossier, RequiredDocument, Service
+from onestop.selectors import unit_staff, walk_in_services
+
+NOTE_MAX = 2000
+TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 60})
+
+
+class NoteForm(forms.Form):
+    """Hand over, submit for approval, approve, accept, return: an optional note."""
+
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=NOTE_MAX, widget=TEXTAREA)
+
+    def __init__(self, *args, dossier: Dossier | None = None, **kwargs):
+        self.dossier = dossier
+        super().__init__(*args, **kwargs)
+
+
+class RequiredNoteForm(NoteForm):
+    """Send back: say what must be reworked."""
+
+    note = forms.CharField(label=_("What must be reworked"), max_length=NOTE_MAX, widget=TEXTAREA)
+
+
+class ReasonsForm(NoteForm):
+    """Refuse at reception (form 03) or refuse during processing: the reasons, in full."""
+
+    note = forms.CharField(label=_("Reasons"), max_length=NOTE_MAX, widget=TEXTAREA)
+
+
+class RescheduleForm(NoteForm):
+    """Form 04: the new appointment date and the reason for the delay."""
+
+    new_date = forms.DateField(
+        label=_("New appointment date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    note = forms.CharField(label=_("Reason for the delay"), max_length=NOTE_MAX, widget=TEXTAREA)
+
+
+class AssignForm(NoteForm):
+    """Assign the current step to an active member of the step's unit."""
+
+    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None)
+    note = None
+
+    def __init__(self, *args, dossier: Dossier | None = None, **kwargs):
+        super().__init__(*args, dossier=dossier, **kwargs)
+        step = dossier.steps.filter(status="active").first() if dossier else None
+        self.fields["assignee"].queryset = unit_staff(step.unit_id) if step else unit_staff(0)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class SupplementArrivedForm(NoteForm):
+    """The missing documents arrived at the desk: optional scans and a note."""
+
+    files = MultipleFileField(label=_("Scanned documents (PDF, JPG, PNG; optional)"), required=False)
+
+
+class SupplementItemForm(forms.Form):
+    name = forms.CharField(label=_("Missing item"), max_length=300, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        name, reason = (data.get("name") or "").strip(), (data.get("reason") or "").strip()
+        if reason and not name:
+            self.add_error("name", _("Name the missing item."))
+        if name and not reason:
+            self.add_error("reason", _("Give the reason for this item."))
+        return data
+
+
+class BaseItemFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        names = [(f.cleaned_data.get("name") or "").strip() for f in self.forms if f.cleaned_data]
+        names = [n for n in names if n]
+        if not names:
+            raise ValidationError(_("List every missing item, with its reason."))
+        folded = [n.casefold() for n in names]
+        if len(set(folded)) != len(folded):
+            raise ValidationError(_("List each missing item once."))
+
+    @property
+    def items(self) -> list[dict]:
+        return [
+            {"name": f.cleaned_data["name"].strip(), "reason": f.cleaned_data["reason"].strip()}
+            for f in self.forms
+            if f.cleaned_data and (f.cleaned_data.get("name") or "").strip()
+        ]
+
+
+ItemFormSet = forms.formset_factory(SupplementItemForm, formset=BaseItemFormSet, extra=0, min_num=5)
+
+
+class SupplementRequestForm(NoteForm):
+    """Form 02: every missing item, listed once and in full, with its reason."""
+
+    note = forms.CharField(
+        label=_("Other guidance (optional)"), required=False, max_length=NOTE_MAX, widget=TEXTAREA
+    )
+
+    def __init__(self, *args, dossier: Dossier | None = None, initial_items=None, **kwargs):
+        super().__init__(*args, dossier=dossier, **kwargs)
+        data = args[0] if args else kwargs.get("data")
+        self.items_formset = ItemFormSet(data=data, prefix="items", initial=initial_items or None)
+
+    def is_valid(self):
+        form_ok = super().is_valid()
+        return self.items_formset.is_valid() and form_ok
+
+    def clean(self):
+        data = super().clean()
+        if self.items_formset.is_valid():
+            data["items"] = self.items_formset.items
+        return data
+
+
+# --- the desk: a dossier brought in person ------------------------------------------
+
+
+class ServiceChoiceForm(forms.Form):
+    service = forms.ModelChoiceField(label=_("Public service"), queryset=Service.objects.none())
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = walk_in_services(user)
+
+
+class WalkInForm(forms.Form):
+    """The applicant's details and the documents received, for one service of the officer's desk."""
+
+    applicant_name = forms.CharField(label=_("Full name"), max_length=150)
+    applicant_id_number = forms.CharField(label=_("Citizen ID number (CCCD)"), max_length=12, min_length=12)
+    applicant_birth_date = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    applicant_address = forms.CharField(label=_("Address"), max_length=300)
+    applicant_phone = forms.CharField(label=_("Mobile"), max_length=15)
+    applicant_email = forms.EmailField(label=_("E-mail"), required=False)
+    request_summary = forms.CharField(label=_("Request"), required=False, widget=TEXTAREA)
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Documents received"),
+        queryset=RequiredDocument.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, service: Service, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service = service
+        self.fields["documents"].queryset = service.documents.all()
+        self.fields["documents"].label_from_instance = _document_label
+
+    @property
+    def missing_mandatory(self) -> list[RequiredDocument]:
+        received = set(self.cleaned_data.get("documents") or [])
+        return [d for d in self.service.documents.all() if d.mandatory and d not in received]
+
+
+def _document_label(doc: RequiredDocument) -> str:
+    parts = [doc.name, f"({doc.get_form_display()}, {doc.quantity})"]
+    if not doc.mandatory:
+        parts.append(str(_("optional")))
+    return " ".join(parts)

@@ -1,0 +1,211 @@
+"""Reads with rules in them: the back office's scoped lists, queues and counts.
+
+Everything starts from ``Dossier.objects.visible_to(user)``. The queues are
+``Q`` objects over the dossier table (with ``EXISTS`` on the active step) so
+the same definition filters the changelist and counts the admin home panel.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from onestop.models import (
+    IN_PROCESS_STATUSES,
+    Dossier,
+    DossierStatus,
+    DossierStep,
+    Service,
+)
+from portal import roles, workdays
+from portal.models import Unit
+from portal.scoping import visible_unit_q
+
+ACTIVE = DossierStep.Status.ACTIVE
+
+MINE = "mine"
+DUE_SOON = "due_soon"
+OVERDUE = "overdue"
+SUPPLEMENT = "supplement"
+
+QUEUE_LABELS = {
+    MINE: _("Mine"),
+    DUE_SOON: _("Due today or tomorrow"),
+    OVERDUE: _("Overdue"),
+    SUPPLEMENT: _("Awaiting supplements"),
+}
+
+
+def _active_steps(**filters) -> QuerySet:
+    return DossierStep.objects.filter(dossier=OuterRef("pk"), status=ACTIVE, **filters)
+
+
+def dossiers_for(user) -> QuerySet:
+    """The dossiers ``user`` may see, ready for a list: related rows joined, the active step prefetched."""
+    active = DossierStep.objects.filter(status=ACTIVE).select_related("unit", "assignee")
+    return (
+        Dossier.objects.visible_to(user)
+        .select_related("service", "receiving_unit")
+        .annotate(active_due=Subquery(_active_steps().values("due_date")[:1]))
+        .prefetch_related(Prefetch("steps", queryset=active, to_attr="active_steps"))
+    )
+
+
+def due_soon_window(today: date | None = None) -> tuple[date, date]:
+    """Today and the next working day (a weekend in between is included)."""
+    today = today or workdays.today()
+    return today, workdays.next_working_day(today)
+
+
+def queue_q(queue: str, user, today: date | None = None) -> Q:
+    """The condition of one queue (for ``user``'s "mine")."""
+    today = today or workdays.today()
+    if queue == MINE:
+        return mine_q(user)
+    if queue == DUE_SOON:
+        first, last = due_soon_window(today)
+        # The clock stops while supplements are awaited: only dossiers in process count.
+        return Q(status__in=IN_PROCESS_STATUSES) & Q(
+            Exists(_active_steps(due_date__gte=first, due_date__lte=last))
+        )
+    if queue == OVERDUE:
+        late_step = Exists(_active_steps(due_date__lt=today))
+        late_result = Q(status=DossierStatus.RESULT_READY, due_date__lt=today)
+        return (Q(status__in=IN_PROCESS_STATUSES) & Q(late_step)) | late_result
+    if queue == SUPPLEMENT:
+        return Q(status=DossierStatus.SUPPLEMENT_REQUESTED)
+    raise ValueError(queue)
+
+
+def mine_q(user) -> Q:
+    """What waits on ``user``: steps assigned to them; for one-stop officers the dossiers
+    at their desk to check or to return; for leaders the results awaiting their approval."""
+    q = Q(status__in=IN_PROCESS_STATUSES) & Q(Exists(_active_steps(assignee_id=user.pk)))
+    if user.unit_id and (user.is_superuser or user.has_role(roles.ONESTOP_OFFICER)):
+        q |= Q(
+            receiving_unit_id=user.unit_id,
+            status__in=[DossierStatus.SUBMITTED, DossierStatus.RESULT_READY],
+        )
+    if user.unit_id and user.has_role(roles.LEADER):
+        q |= Q(status=DossierStatus.AWAITING_APPROVAL) & Q(Exists(_active_steps(unit_id=user.unit_id)))
+    return q
+
+
+def in_queue(queryset: QuerySet, queue: str, user) -> QuerySet:
+    return queryset.filter(queue_q(queue, user))
+
+
+def at_unit(queryset: QuerySet, unit_id: int) -> QuerySet:
+    """Dossiers whose active step is at ``unit_id``."""
+    return queryset.filter(Exists(_active_steps(unit_id=unit_id)))
+
+
+def queue_counts(user) -> dict[str, int]:
+    """How many visible dossiers are in each queue (the same sets as :func:`queue_q`).
+
+    Counted from the active steps where a queue is about steps (one active step
+    per dossier), so each count is an index range scan rather than a probe per
+    dossier: a constant handful of small queries whatever the table's size.
+    """
+    today = workdays.today()
+    first, last = due_soon_window(today)
+    dossiers = Dossier.objects.visible_to(user)
+    steps = DossierStep.objects.filter(status=ACTIVE, dossier__status__in=IN_PROCESS_STATUSES).filter(
+        visible_unit_q(user, "dossier__unit_ids", array=True)
+    )
+    mine_steps = Q(assignee_id=user.pk)
+    desk = 0
+    if user.unit_id and user.has_role(roles.LEADER):
+        mine_steps |= Q(unit_id=user.unit_id, dossier__status=DossierStatus.AWAITING_APPROVAL)
+    if user.unit_id and (user.is_superuser or user.has_role(roles.ONESTOP_OFFICER)):
+        at_desk = [DossierStatus.SUBMITTED, DossierStatus.RESULT_READY]
+        desk = dossiers.filter(receiving_unit_id=user.unit_id, status__in=at_desk).count()
+    late_results = dossiers.filter(status=DossierStatus.RESULT_READY, due_date__lt=today)
+    return {
+        MINE: steps.filter(mine_steps).count() + desk,
+        DUE_SOON: steps.filter(due_date__gte=first, due_date__lte=last).count(),
+        OVERDUE: steps.filter(due_date__lt=today).count() + late_results.count(),
+        SUPPLEMENT: dossiers.filter(status=DossierStatus.SUPPLEMENT_REQUESTED).count(),
+    }
+
+
+def queue_units(user) -> QuerySet:
+    """The units a user may filter by: active visible units that receive or process a service."""
+    from onestop.models import ServiceStep
+
+    receives = Exists(Service.receiving_units.through.objects.filter(unit_id=OuterRef("pk")))
+    processes = Exists(ServiceStep.objects.filter(unit_id=OuterRef("pk")))
+    return Unit.objects.visible_to(user).active().filter(receives | processes).order_by("path")
+
+
+def unit_counts(user) -> dict[int, int]:
+    """Dossiers per visible unit holding their active step, in one query.
+
+    A dossier's units include every step's unit, so a step at a unit the user
+    sees belongs to a dossier the user sees: no join with the dossiers needed.
+    """
+    steps = DossierStep.objects.filter(status=ACTIVE).filter(visible_unit_q(user, "unit"))
+    rows = steps.values("unit_id").annotate(n=Count("pk")).order_by()
+    return {row["unit_id"]: row["n"] for row in rows}
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+    count: int
+
+
+def queues(user) -> list[Queue]:
+    counts = queue_counts(user)
+    return [Queue(key, label, counts[key]) for key, label in QUEUE_LABELS.items()]
+
+
+# --- search ------------------------------------------------------------------------
+
+# "000.01.26.H58-260424-0001", a unit-code prefix "P1-2604…", or the start "000.01.…".
+CODE_RE = re.compile(r"^[0-9A-Za-z.]+-[0-9-]*$|^\d{3}\.[0-9A-Za-z.]*$")
+CCCD_RE = re.compile(r"^\d{12}$")
+PHONE_RE = re.compile(r"^(0|\+84)\d{9}$")
+MIN_NAME_SEARCH = 2
+
+
+def search_dossiers(queryset: QuerySet, term: str) -> QuerySet:
+    """Search on indexed columns: a code by prefix, a CCCD or a mobile exactly, otherwise the name."""
+    from portal.validators import normalize_mobile
+
+    term = (term or "").strip()
+    if not term:
+        return queryset
+    compact = re.sub(r"\s+", "", term)
+    if CCCD_RE.match(compact):
+        return queryset.filter(applicant_id_number=compact)
+    if PHONE_RE.match(compact):
+        return queryset.filter(applicant_phone=normalize_mobile(compact))
+    if CODE_RE.match(compact):
+        return queryset.filter(code__startswith=compact)
+    if len(term) < MIN_NAME_SEARCH:
+        return queryset.none()
+    return queryset.filter(applicant_name__icontains=term)
+
+
+# --- the desk -------------------------------------------------------------------------
+
+
+def walk_in_services(user) -> QuerySet:
+    """Active services whose one-stop desk is the user's unit."""
+    if not user.unit_id:
+        return Service.objects.none()
+    return Service.objects.active().filter(receiving_units=user.unit_id).select_related("sector")
+
+
+def unit_staff(unit_id: int) -> QuerySet:
+    from portal.models import User
+
+    return User.objects.filter(unit_id=unit_id, is_active=True, is_staff=True).order_by(
+        "full_name", "username"
+    )

@@ -1,0 +1,36 @@
+"""The admin home's "my queues" panel for officials of the one-stop desk."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+
+from onestop import selectors
+from onestop.views.staff import can_register_walk_in
+from portal.models import Unit
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def dossier_queues(context):
+    """Queue counts for the signed-in official, or None when they do not work on dossiers."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_active or not user.has_perm("onestop.view_dossier"):
+        return None
+    changelist = reverse("admin:onestop_dossier_changelist")
+    unit_counts = selectors.unit_counts(user)
+    visible_units = set(selectors.queue_units(user).values_list("pk", flat=True))
+    units = Unit.objects.filter(pk__in=[pk for pk in unit_counts if pk in visible_units]).order_by("path")
+    return {
+        "changelist": changelist,
+        "queues": [
+            {"key": q.key, "label": q.label, "count": q.count, "url": f"{changelist}?queue={q.key}"}
+            for q in selectors.queues(user)
+        ],
+        "units": [
+            {"name": u.name, "count": unit_counts[u.pk], "url": f"{changelist}?unit={u.pk}"} for u in units
+        ],
+        "walk_in_url": reverse("admin:onestop_dossier_walk_in") if can_register_walk_in(user) else None,
+    }
