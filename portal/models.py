@@ -211,6 +211,9 @@ class AuditEvent(models.Model):
         raise ValidationError("Audit events are append-only.")
 
 
+_site_profile_cache: dict = {}
+
+
 class SiteProfile(models.Model):
     """Branding and contact texts shown to citizens: data, not code (a singleton)."""
 
@@ -230,7 +233,19 @@ class SiteProfile(models.Model):
 
     @classmethod
     def current(cls) -> SiteProfile:
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+        """The profile, kept per process for a minute (every page shows it)."""
+        import time
+
+        cached = _site_profile_cache.get("profile")
+        if cached and time.monotonic() - cached[0] < 60:
+            return cached[1]
+        profile = cls.objects.filter(pk=1).first() or cls(pk=1)
+        _site_profile_cache["profile"] = (time.monotonic(), profile)
+        return profile
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _site_profile_cache.clear()
 
 
 class Heartbeat(models.Model):

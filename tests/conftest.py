@@ -3,6 +3,18 @@ import pytest
 from tests.factories import PASSWORD, UnitFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Per-process caches (calendar, site profile) must not outlive a test's rolled-back rows."""
+    from portal import models, workdays
+
+    workdays.clear_cache()
+    models._site_profile_cache.clear()
+    yield
+    workdays.clear_cache()
+    models._site_profile_cache.clear()
+
+
 @pytest.fixture
 def city(db):
     return UnitFactory(code="CITY", name="UBND thành phố", committee=True)

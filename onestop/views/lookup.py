@@ -116,7 +116,7 @@ def proven_dossier(request, code: str) -> Dossier | None:
         return None
     dossier = (
         Dossier.objects.filter(code=code)
-        .select_related("service", "receiving_unit")
+        .select_related("service", "receiving_unit", "rating")
         .prefetch_related("steps__unit")
         .first()
     )
@@ -209,10 +209,14 @@ def public_history(dossier: Dossier) -> list[dict]:
     ]
 
 
-def open_supplement(dossier: Dossier):
+def open_supplement(dossier: Dossier, requests: list | None = None):
+    """The unanswered supplement request (from ``requests`` when the caller already has them)."""
     if dossier.status != S.SUPPLEMENT_REQUESTED:
         return None
-    return dossier.supplement_requests.filter(answered_at__isnull=True).select_related("unit").last()
+    if requests is None:
+        return dossier.supplement_requests.filter(answered_at__isnull=True).select_related("unit").last()
+    unanswered = [r for r in requests if r.answered_at is None]
+    return unanswered[-1] if unanswered else None
 
 
 def delivers_online(dossier: Dossier) -> bool:
@@ -239,7 +243,8 @@ def payment_link(dossier: Dossier) -> str | None:
 
 
 def detail_context(request, dossier: Dossier, **forms) -> dict:
-    supplement = open_supplement(dossier)
+    requests = list(dossier.supplement_requests.select_related("unit").order_by("requested_at", "id"))
+    supplement = open_supplement(dossier, requests)
     if supplement is not None and "supplement_form" not in forms:
         forms["supplement_form"] = SupplementForm(supplement.items)
     can_rate = dossier.status == S.RETURNED and not hasattr(dossier, "rating")
@@ -252,8 +257,8 @@ def detail_context(request, dossier: Dossier, **forms) -> dict:
         "provisional": dossier.status in PROVISIONAL_DATE,
         "history": public_history(dossier),
         "supplement": supplement,
-        "supplement_requests": list(dossier.supplement_requests.select_related("unit")),
-        "letters": available_letters(dossier),
+        "supplement_requests": requests,
+        "letters": available_letters(dossier, requests),
         "result_files": result_files(dossier),
         "delivers_online": delivers_online(dossier),
         "pay_url": payment_link(dossier),
@@ -334,7 +339,7 @@ LETTER_TITLES = {
 }
 
 
-def available_letters(dossier: Dossier) -> list[dict]:
+def available_letters(dossier: Dossier, requests: list | None = None) -> list[dict]:
     """The letters the applicant may download now, each {slug, title, url}."""
     from onestop import letters
 
@@ -348,7 +353,8 @@ def available_letters(dossier: Dossier) -> list[dict]:
 
     if dossier.code:
         add("receipt", "receipt_pdf")
-    requests = list(dossier.supplement_requests.order_by("requested_at", "id"))
+    if requests is None:
+        requests = list(dossier.supplement_requests.order_by("requested_at", "id"))
     for request in requests:
         label = (
             f"{LETTER_TITLES['supplement']}, {timezone.localtime(request.requested_at):%d/%m/%Y}"

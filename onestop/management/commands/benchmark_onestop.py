@@ -153,7 +153,7 @@ class Command(BaseCommand):
 
         pages["look-up: form POST"] = self._timed(lookup_post, samples)
         code, phone = dossiers[0]
-        response = client.post(lookup_url, {"code": code, "contact": phone}, REMOTE_ADDR="10.9.9.9")
+        response = client.post(lookup_url, {"code": code, "secret": phone}, REMOTE_ADDR="10.9.9.9")
         detail_url = reverse("onestop:lookup_detail", args=[code])
         pages["look-up: status page"] = self._timed(lambda: client.get(detail_url), samples)
         del response
