@@ -29,6 +29,7 @@ from onestop.models import (
 )
 from onestop.views import staff
 from portal import workdays
+from portal.admin import BoundedCountPaginator
 
 # --- the catalogue -------------------------------------------------------------------
 
@@ -111,20 +112,19 @@ def _cached(request, key, compute):
     return cache[key]
 
 
-class QueueFilter(admin.SimpleListFilter):
-    title = _("queue")
-    parameter_name = "queue"
+class CountedFilter(admin.SimpleListFilter):
+    """A list filter whose choices show how many dossiers each holds."""
 
-    def lookups(self, request, model_admin):
-        return list(selectors.QUEUE_LABELS.items())
+    counts_key = ""
 
-    def queryset(self, request, queryset):
-        if self.value() in selectors.QUEUE_LABELS:
-            return selectors.in_queue(queryset, self.value(), request.user)
-        return queryset
+    def counts(self) -> dict:  # subclasses: {choice key: number of dossiers}
+        return {}
+
+    def count_of(self, counts: dict, key: str) -> int:
+        return counts.get(key, 0)
 
     def choices(self, changelist):
-        counts = _cached(self.request, "queues", lambda: selectors.queue_counts(self.request.user))
+        counts = _cached(self.request, self.counts_key, self.counts)
         yield {
             "selected": self.value() is None,
             "query_string": changelist.get_query_string(remove=[self.parameter_name]),
@@ -134,15 +134,33 @@ class QueueFilter(admin.SimpleListFilter):
             yield {
                 "selected": self.value() == key,
                 "query_string": changelist.get_query_string({self.parameter_name: key}),
-                "display": f"{label} ({counts[key]})",
+                "display": f"{label} ({self.count_of(counts, key)})",
             }
 
 
-class ActiveUnitFilter(admin.SimpleListFilter):
+class QueueFilter(CountedFilter):
+    title = _("queue")
+    parameter_name = "queue"
+    counts_key = "queues"
+
+    def lookups(self, request, model_admin):
+        return list(selectors.QUEUE_LABELS.items())
+
+    def queryset(self, request, queryset):
+        if self.value() in selectors.QUEUE_LABELS:
+            return selectors.in_queue(queryset, self.value(), request.user)
+        return queryset
+
+    def counts(self) -> dict:
+        return selectors.queue_counts(self.request.user)
+
+
+class ActiveUnitFilter(CountedFilter):
     """The unit holding the dossier's active step, among the units the user may see."""
 
     title = _("unit processing it")
     parameter_name = "unit"
+    counts_key = "units"
 
     def lookups(self, request, model_admin):
         return [(str(u.pk), u.name) for u in selectors.queue_units(request.user)]
@@ -153,19 +171,11 @@ class ActiveUnitFilter(admin.SimpleListFilter):
             return selectors.at_unit(queryset, int(self.value()))
         return queryset
 
-    def choices(self, changelist):
-        counts = _cached(self.request, "units", lambda: selectors.unit_counts(self.request.user))
-        yield {
-            "selected": self.value() is None,
-            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": _("All"),
-        }
-        for key, label in self.lookup_choices:
-            yield {
-                "selected": self.value() == key,
-                "query_string": changelist.get_query_string({self.parameter_name: key}),
-                "display": f"{label} ({counts.get(int(key), 0)})",
-            }
+    def counts(self) -> dict:
+        return selectors.unit_counts(self.request.user)
+
+    def count_of(self, counts: dict, key: str) -> int:
+        return counts.get(int(key), 0)
 
 
 # --- dossiers ------------------------------------------------------------------------------
@@ -194,6 +204,7 @@ class DossierAdmin(admin.ModelAdmin):
     )
     sortable_by = ("code", "appointment")
     list_per_page = 50
+    paginator = BoundedCountPaginator
     show_full_result_count = False
     show_facets = ShowFacets.NEVER
     actions = None

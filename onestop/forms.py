@@ -12,6 +12,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from onestop.models import RequiredDocument, Service
+from onestop.services import APPLICANT_FIELDS
 from onestop.uploads import ALLOWED, MAX_UPLOAD_BYTES, check_upload
 from portal.validators import normalize_mobile, validate_cccd, validate_mobile
 
@@ -19,15 +20,6 @@ ACCEPT = ",".join(ALLOWED)  # ".pdf,.jpg,.jpeg,.png" for the browser's file pick
 UPLOAD_HELP = lazy(
     lambda: _("PDF, JPG or PNG, at most %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}, str
 )()
-APPLICANT_FIELDS = (
-    "applicant_name",
-    "applicant_id_number",
-    "applicant_birth_date",
-    "applicant_address",
-    "applicant_phone",
-    "applicant_email",
-    "request_summary",
-)
 
 
 def file_input(required: bool = False) -> forms.FileInput:

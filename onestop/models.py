@@ -299,7 +299,8 @@ class Dossier(models.Model):
         indexes = [
             GinIndex(fields=["unit_ids"], name="dossier_units"),
             models.Index(fields=["receiving_unit", "status", "-id"], name="dossier_unit_status"),
-            models.Index(fields=["status", "due_date"], name="dossier_status_due"),
+            # Covering (index-only) for the queues and their counts.
+            models.Index(fields=["status", "due_date"], include=["id"], name="dossier_status_due_cov"),
             models.Index(fields=["service", "status"], name="dossier_service_status"),
             models.Index(fields=["received_at"], name="dossier_received"),
             models.Index(fields=["returned_at"], name="dossier_returned"),
@@ -386,7 +387,7 @@ class DossierStep(models.Model):
         ordering = ["dossier", "order"]
         constraints = [models.UniqueConstraint(fields=["dossier", "order"], name="dossier_step_order")]
         indexes = [
-            models.Index(fields=["status", "due_date"], name="step_status_due"),
+            models.Index(fields=["status", "due_date"], include=["dossier_id"], name="step_status_due_cov"),
             models.Index(fields=["assignee", "status"], name="step_assignee_status"),
             models.Index(fields=["unit", "status", "due_date"], name="step_unit_status_due"),
         ]

@@ -11,12 +11,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from onestop.models import (
     IN_PROCESS_STATUSES,
     Dossier,
+    DossierEvent,
     DossierStatus,
     DossierStep,
     Service,
@@ -42,6 +44,12 @@ QUEUE_LABELS = {
 
 def _active_steps(**filters) -> QuerySet:
     return DossierStep.objects.filter(dossier=OuterRef("pk"), status=ACTIVE, **filters)
+
+
+def _active_step_ids(**filters) -> QuerySet:
+    """Ids of dossiers with an active step matching ``filters``: a small index range
+    (there are few active steps), joined once rather than probed per dossier."""
+    return DossierStep.objects.filter(status=ACTIVE, **filters).values("dossier_id")
 
 
 def dossiers_for(user) -> QuerySet:
@@ -70,10 +78,10 @@ def queue_q(queue: str, user, today: date | None = None) -> Q:
         first, last = due_soon_window(today)
         # The clock stops while supplements are awaited: only dossiers in process count.
         return Q(status__in=IN_PROCESS_STATUSES) & Q(
-            Exists(_active_steps(due_date__gte=first, due_date__lte=last))
+            pk__in=_active_step_ids(due_date__gte=first, due_date__lte=last)
         )
     if queue == OVERDUE:
-        late_step = Exists(_active_steps(due_date__lt=today))
+        late_step = Q(pk__in=_active_step_ids(due_date__lt=today))
         late_result = Q(status=DossierStatus.RESULT_READY, due_date__lt=today)
         return (Q(status__in=IN_PROCESS_STATUSES) & Q(late_step)) | late_result
     if queue == SUPPLEMENT:
@@ -84,14 +92,14 @@ def queue_q(queue: str, user, today: date | None = None) -> Q:
 def mine_q(user) -> Q:
     """What waits on ``user``: steps assigned to them; for one-stop officers the dossiers
     at their desk to check or to return; for leaders the results awaiting their approval."""
-    q = Q(status__in=IN_PROCESS_STATUSES) & Q(Exists(_active_steps(assignee_id=user.pk)))
+    q = Q(status__in=IN_PROCESS_STATUSES) & Q(pk__in=_active_step_ids(assignee_id=user.pk))
     if user.unit_id and (user.is_superuser or user.has_role(roles.ONESTOP_OFFICER)):
         q |= Q(
             receiving_unit_id=user.unit_id,
             status__in=[DossierStatus.SUBMITTED, DossierStatus.RESULT_READY],
         )
     if user.unit_id and user.has_role(roles.LEADER):
-        q |= Q(status=DossierStatus.AWAITING_APPROVAL) & Q(Exists(_active_steps(unit_id=user.unit_id)))
+        q |= Q(status=DossierStatus.AWAITING_APPROVAL) & Q(pk__in=_active_step_ids(unit_id=user.unit_id))
     return q
 
 
@@ -104,6 +112,36 @@ def at_unit(queryset: QuerySet, unit_id: int) -> QuerySet:
     return queryset.filter(Exists(_active_steps(unit_id=unit_id)))
 
 
+def _last_change() -> int:
+    """Id of the newest dossier event: every write of a dossier appends one (an index lookup)."""
+    return DossierEvent.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def counted(name: str):
+    """Cache a per-user count until any dossier changes or the day turns: exact, never stale.
+
+    The key holds the newest event id, so the first page after any action
+    recounts; pages in between (and every other official's) reuse the figures.
+    """
+
+    def decorate(function):
+        def wrapper(user):
+            roles_key = ",".join(sorted(roles.user_roles(user)))
+            key = f"onestop:{name}:{user.pk}:{user.unit_id}:{roles_key}:{workdays.today()}:{_last_change()}"
+            value = cache.get(key)
+            if value is None:
+                value = function(user)
+                cache.set(key, value, 600)
+            return value
+
+        wrapper.__wrapped__ = function
+        wrapper.__doc__ = function.__doc__
+        return wrapper
+
+    return decorate
+
+
+@counted("queues")
 def queue_counts(user) -> dict[str, int]:
     """How many visible dossiers are in each queue (the same sets as :func:`queue_q`).
 
@@ -142,6 +180,7 @@ def queue_units(user) -> QuerySet:
     return Unit.objects.visible_to(user).active().filter(receives | processes).order_by("path")
 
 
+@counted("units")
 def unit_counts(user) -> dict[int, int]:
     """Dossiers per visible unit holding their active step, in one query.
 

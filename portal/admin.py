@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from portal import audit
@@ -13,6 +15,25 @@ from portal.scoping import sees_everything, visible_to
 admin.site.site_header = _("Back office")
 admin.site.site_title = _("Back office")
 admin.site.index_title = _("Work")
+
+
+class BoundedCountPaginator(Paginator):
+    """Counts at most ``limit`` rows, so a list over millions of rows never counts them all.
+
+    Past the limit the list offers the first ``limit`` rows (the newest first)
+    and says so; filters and search narrow it down.
+    """
+
+    limit = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        # values("pk") drops annotations the list shows but the count does not need.
+        return self.object_list.order_by().values("pk")[: self.limit + 1].count()
+
+    @property
+    def truncated(self) -> bool:
+        return self.count > self.limit
 
 
 class AuditedAdminMixin:
@@ -88,6 +109,7 @@ class CalendarDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
+    paginator = BoundedCountPaginator
     list_display = ("at", "actor_repr", "action", "object_repr", "ip_address")
     list_filter = ("action",)
     search_fields = ("actor_repr", "object_repr", "object_id", "action")

@@ -1,7 +1,8 @@
 """The one scoping rule: which records a member of staff may see.
 
 - a superuser or system administrator sees everything;
-- a leader sees what their unit and every unit below it holds;
+- a leader sees what their unit and every unit below it holds (the leader
+  of the top unit, e.g. the city people's committee, sees everything);
 - any other member of staff sees what their own unit holds;
 - citizens and anonymous visitors see nothing through this rule (their own
   dossiers are found by code and secret, not by scope).
@@ -35,6 +36,8 @@ def visible_unit_ids(user) -> list[int] | None:
         return None
     if not user.is_staff or user.unit_id is None:
         return []
+    if user.has_role(roles.LEADER) and user.unit.parent_id is None:
+        return None  # the leader of the top unit: its subtree is every unit
     cached = getattr(user, "_visible_unit_ids", None)
     if cached is None:
         if user.has_role(roles.LEADER):
@@ -59,6 +62,8 @@ def visible_unit_q(user, unit_lookup: str = "unit", *, array: bool = False) -> Q
         return Q()
     if not user.is_staff or user.unit_id is None:
         return NOTHING
+    if user.has_role(roles.LEADER) and user.unit.parent_id is None:
+        return Q()  # the leader of the top unit sees every unit
     if array:
         return Q(**{f"{unit_lookup}__overlap": visible_unit_ids(user)})
     if user.has_role(roles.LEADER):

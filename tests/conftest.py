@@ -5,14 +5,18 @@ from tests.factories import PASSWORD, UnitFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
-    """Per-process caches (calendar, site profile) must not outlive a test's rolled-back rows."""
+    """Per-process caches (calendar, site profile, counts) must not outlive a test's rolled-back rows."""
+    from django.core.cache import cache
+
     from portal import models, workdays
 
     workdays.clear_cache()
     models._site_profile_cache.clear()
+    cache.clear()
     yield
     workdays.clear_cache()
     models._site_profile_cache.clear()
+    cache.clear()
 
 
 @pytest.fixture

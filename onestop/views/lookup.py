@@ -288,20 +288,32 @@ def provide_supplement(request, code):
         messages.error(request, _("No supplement is being asked for this dossier."))
         return redirect("onestop:lookup_detail", code=dossier.code)
     form = SupplementForm(supplement.items, request.POST, request.FILES)
+    return _act_on_detail(
+        request,
+        dossier,
+        form,
+        "supplement_form",
+        lambda: services.provide_supplement(
+            dossier, Citizen(dossier.pk), files=form.files_list(), note=form.cleaned_data["note"]
+        ),
+        _("Thank you: your documents have been sent to the one-stop desk."),
+    )
+
+
+def _act_on_detail(request, dossier, form, form_name, act, success):
+    """Run a citizen's action from the detail page: errors beside the form, workflow refusals as a message."""
     if form.is_valid():
         try:
-            services.provide_supplement(
-                dossier, Citizen(dossier.pk), files=form.files_list(), note=form.cleaned_data["note"]
-            )
+            act()
         except ValidationError as exc:
             apply_errors(form, exc)
         except WorkflowError as exc:
             messages.error(request, exc.message)
             return redirect("onestop:lookup_detail", code=dossier.code)
         else:
-            messages.success(request, _("Thank you: your documents have been sent to the one-stop desk."))
+            messages.success(request, success)
             return redirect("onestop:lookup_detail", code=dossier.code)
-    context = detail_context(request, dossier, supplement_form=form)
+    context = detail_context(request, dossier, **{form_name: form})
     return render(request, "onestop/lookup/detail.html", context, status=400)
 
 
@@ -312,19 +324,16 @@ def rate(request, code):
     if dossier is None:
         return _to_form(code)
     form = RatingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.rate_dossier(dossier, Citizen(dossier.pk), form.scores(), form.cleaned_data["comment"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except WorkflowError as exc:
-            messages.error(request, exc.message)
-            return redirect("onestop:lookup_detail", code=dossier.code)
-        else:
-            messages.success(request, _("Thank you for rating our service."))
-            return redirect("onestop:lookup_detail", code=dossier.code)
-    context = detail_context(request, dossier, rating_form=form)
-    return render(request, "onestop/lookup/detail.html", context, status=400)
+    return _act_on_detail(
+        request,
+        dossier,
+        form,
+        "rating_form",
+        lambda: services.rate_dossier(
+            dossier, Citizen(dossier.pk), form.scores(), form.cleaned_data["comment"]
+        ),
+        _("Thank you for rating our service."),
+    )
 
 
 # --- letters and files -------------------------------------------------------------------

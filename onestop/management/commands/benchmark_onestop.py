@@ -17,6 +17,7 @@ Figures are printed, never asserted: speed goals live here, not in tests.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -39,6 +40,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 BASE_DIR = settings.BASE_DIR
+RESULT = "BENCHMARK-RESULT "
 
 
 class Command(BaseCommand):
@@ -60,8 +62,26 @@ class Command(BaseCommand):
         return self._inner(opts)
 
     def _outer(self, opts):
-        params = connection.get_connection_params()
         name = opts["database_name"]
+        small_size = min(2_000, opts["dossiers"])
+        small = self._run_inner(f"{name}_small", small_size, opts, throughput=False)
+        full = self._run_inner(name, opts["dossiers"], opts, throughput=True)
+        out = self.stdout.write
+        out("")
+        header = f"queries at {small_size:,}"
+        out(f"{'page':<34}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{header:>18}")
+        for key, (p50, p95, queries) in full["pages"].items():
+            out(f"{key:<34}{p50:>9.1f}{p95:>9.1f}{queries:>9}{small['pages'][key][2]:>18}")
+        out(
+            f"reminder sweep with {full['active']:,} dossiers in processing: first run {full['sweep'][0]:.2f} s "
+            f"({full['sweep'][1]}), second run {full['sweep2'][0]:.2f} s ({full['sweep2'][1]})"
+        )
+        for line in full.get("throughput", []):
+            out(line)
+
+    def _run_inner(self, name, size, opts, throughput):
+        """Run the measuring half in database ``name`` (made if missing) with ``size`` dossiers."""
+        params = connection.get_connection_params()
         admin = {k: v for k, v in params.items() if k in ("host", "port", "user", "password")}
         with closing(psycopg2.connect(dbname="postgres", **admin)) as conn:
             conn.autocommit = True
@@ -78,16 +98,22 @@ class Command(BaseCommand):
             "benchmark_onestop",
             "--inner",
             "--dossiers",
-            str(opts["dossiers"]),
+            str(size),
             "--samples",
             str(opts["samples"]),
             "--wrk-seconds",
-            str(opts["wrk_seconds"]),
+            str(opts["wrk_seconds"] if throughput else 0),
         ]
-        self.stdout.write(f"benchmark database: {name}")
-        result = subprocess.run(argv, env=env, cwd=BASE_DIR)
+        self.stdout.write(f"== database {name}: {size:,} dossiers")
+        result = subprocess.run(argv, env=env, cwd=BASE_DIR, capture_output=True, text=True)
+        lines = result.stdout.splitlines()
+        for line in lines:
+            if not line.startswith(RESULT):
+                self.stdout.write(line)
         if result.returncode:
+            self.stderr.write(result.stderr[-3000:])
             raise CommandError(f"benchmark failed ({result.returncode})")
+        return json.loads(next(ln for ln in lines if ln.startswith(RESULT))[len(RESULT) :])
 
     # --- inner: runs against the benchmark database --------------------------------------
     def _inner(self, opts):
@@ -99,18 +125,13 @@ class Command(BaseCommand):
 
         from onestop import benchmark_data
 
-        benchmark_data.load(min(2_000, opts["dossiers"]), echo=out)
-        small = self._measure(opts["samples"] // 4, label="small")
         seconds = benchmark_data.load(opts["dossiers"], echo=out)
-        out(f"loaded {opts['dossiers']:,} dossiers in {seconds:.0f} s")
-        full = self._measure(opts["samples"], label="full")
-
-        out("")
-        out(f"{'page':<34}{'p50 ms':>9}{'p95 ms':>9}{'queries small':>15}{'queries full':>14}")
-        for key, (p50, p95, queries) in full["pages"].items():
-            out(f"{key:<34}{p50:>9.1f}{p95:>9.1f}{small['pages'][key][2]:>15}{queries:>14}")
-        out(f"reminder sweep: {full['sweep']:.2f} s (second run, nothing new: {full['sweep2']:.2f} s)")
-        self._throughput(opts["wrk_seconds"], full["lookup_url"], full["cookie"])
+        out(f"{opts['dossiers']:,} dossiers present (loading took {seconds:.0f} s)")
+        result = self._measure(opts["samples"])
+        lookup_url, cookie = result.pop("lookup_url"), result.pop("cookie")
+        if opts["wrk_seconds"]:
+            result["throughput"] = self._throughput(opts["wrk_seconds"], lookup_url, cookie)
+        out(RESULT + json.dumps(result, default=str))
 
     def _timed(self, fn, samples):
         times, queries = [], None
@@ -128,7 +149,7 @@ class Command(BaseCommand):
         times.sort()
         return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)], queries
 
-    def _measure(self, samples, label):
+    def _measure(self, samples):
         from onestop import reminders
         from onestop.models import Dossier, DossierStatus
         from portal.models import User
@@ -190,29 +211,29 @@ class Command(BaseCommand):
         )
 
         t0 = time.monotonic()
-        reminders.sweep()
+        first = reminders.sweep()
         sweep = time.monotonic() - t0
         t0 = time.monotonic()
-        reminders.sweep()
+        second = reminders.sweep()
         sweep2 = time.monotonic() - t0
         active = Dossier.objects.filter(
             status__in=[DossierStatus.PROCESSING, DossierStatus.AWAITING_APPROVAL]
         ).count()
-        self.stdout.write(f"[{label}] {Dossier.objects.count():,} dossiers, {active:,} in processing")
         return {
             "pages": pages,
-            "sweep": sweep,
-            "sweep2": sweep2,
+            "sweep": (sweep, first),
+            "sweep2": (sweep2, second),
+            "active": active,
             "lookup_url": detail_url,
             "cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}",
         }
 
     # --- gunicorn + wrk -------------------------------------------------------------------
     def _throughput(self, seconds, lookup_path, cookie):
-        out = self.stdout.write
+        lines = []
+        out = lines.append
         if not shutil.which("wrk"):
-            out("throughput: skipped, wrk is not installed (apt-get install wrk)")
-            return
+            return ["throughput: not measured, wrk is not installed (apt-get install wrk)"]
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -264,3 +285,4 @@ class Command(BaseCommand):
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)
+        return lines
