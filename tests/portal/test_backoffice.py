@@ -59,3 +59,11 @@ def test_failed_logins_are_throttled_with_a_clear_message(client, ward_a, make_u
     locked = client.post(login, {"username": "target", "password": password})
     assert locked.status_code == 429
     assert "Đăng nhập sai quá nhiều lần" in locked.content.decode()
+
+
+def test_vietnamese_even_for_an_english_browser(client, db):
+    # The browser's Accept-Language does not switch the language; the switch does.
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="vi"' in page.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get("/").content.decode()
