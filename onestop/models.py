@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Unit
+from portal.models import AppendOnlyModel, Unit
 from portal.text import fold
 
 
@@ -396,7 +396,7 @@ class DossierStep(models.Model):
         return f"{self.order}. {self.name} ({self.unit})"
 
 
-class DossierEvent(models.Model):
+class DossierEvent(AppendOnlyModel):
     """Append-only history of a dossier: the current status is the latest event."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
@@ -427,11 +427,6 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Dossier events are append-only.")
-        super().save(*args, **kwargs)
 
 
 class DossierFile(models.Model):

@@ -174,7 +174,22 @@ class CalendarDay(models.Model):
         return f"{self.date:%d/%m/%Y} {self.get_kind_display()}: {self.name}"
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """History rows: written once, never updated or deleted one by one."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(f"{self._meta.verbose_name} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(f"{self._meta.verbose_name} rows are append-only.")
+
+
+class AuditEvent(AppendOnlyModel):
     """Append-only: who did what to which object, when, from where.
 
     Rows are never updated or deleted; a database trigger enforces it.
@@ -201,14 +216,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Audit events are append-only.")
 
 
 _site_profile_cache: dict = {}

@@ -21,6 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -33,7 +34,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from onestop import ratelimit, services
 from onestop.forms import LookupForm, RatingForm, SupplementForm, apply_errors
-from onestop.models import Dossier, DossierFile, DossierStatus, PaymentStatus, ServiceLevel
+from onestop.models import Dossier, DossierFile, DossierStatus, DossierStep, PaymentStatus, ServiceLevel
 from onestop.workflow import Citizen, WorkflowError
 from portal.audit import client_ip
 from portal.validators import normalize_mobile
@@ -94,6 +95,14 @@ PUBLIC_EVENTS = {
 PROVISIONAL_DATE = (S.AWAITING_PAYMENT, S.SUBMITTED, S.SUPPLEMENT_REQUESTED)
 
 
+# The step in progress (with its unit), all the status text needs: one small query.
+ACTIVE_STEP = Prefetch(
+    "steps",
+    queryset=DossierStep.objects.filter(status=DossierStep.Status.ACTIVE).select_related("unit"),
+    to_attr="active_steps",
+)
+
+
 # --- the session proof ----------------------------------------------------------------
 
 
@@ -117,7 +126,7 @@ def proven_dossier(request, code: str) -> Dossier | None:
     dossier = (
         Dossier.objects.filter(code=code)
         .select_related("service", "receiving_unit", "rating")
-        .prefetch_related("steps__unit")
+        .prefetch_related(ACTIVE_STEP)
         .first()
     )
     if dossier is None or not proven(request, dossier):
@@ -190,7 +199,11 @@ def lookup(request):
 
 
 def _holding_unit(dossier: Dossier):
-    step = dossier.current_step
+    active = getattr(dossier, "active_steps", None)  # prefetched by ACTIVE_STEP
+    if active is None:
+        step = dossier.current_step
+    else:
+        step = active[0] if active else None
     if step is not None and dossier.status in (S.PROCESSING, S.AWAITING_APPROVAL):
         return step.unit
     request = open_supplement(dossier)
@@ -466,7 +479,7 @@ def my_dossiers(request):
     dossiers = (
         Dossier.objects.filter(applicant_user=user)
         .select_related("service", "receiving_unit")
-        .prefetch_related("steps__unit")
+        .prefetch_related(ACTIVE_STEP)
         .order_by("-id")
         if not user.is_staff
         else Dossier.objects.none()

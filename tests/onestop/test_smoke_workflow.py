@@ -18,3 +18,16 @@ def test_level4_waits_for_payment(cast):
     dossier = make_dossier(cast, DossierStatus.SUBMITTED, service=cast.paid_service)
     assert dossier.status == DossierStatus.AWAITING_PAYMENT
     assert dossier.code.startswith("000.01.26.H58-")
+
+
+def test_dossier_history_is_append_only(cast):
+    from django.core.exceptions import ValidationError
+
+    dossier = make_dossier(cast, DossierStatus.PROCESSING)
+    event = dossier.events.last()
+    event.note = "rewritten"
+    with pytest.raises(ValidationError, match="append-only"):
+        event.save()
+    with pytest.raises(ValidationError, match="append-only"):
+        event.delete()
+    assert dossier.events.get(pk=event.pk).note != "rewritten"
