@@ -277,11 +277,12 @@ class Command(BaseCommand):
                 return statistics.median(runs)
 
             bare = rate("/livez")
+            form = rate(reverse("onestop:lookup"))
             lookup = rate(lookup_path, "-H", f"Cookie: {cookie}")
             out(f"gunicorn 2 workers, wrk -t2 -c8 -d{seconds}s, median of 3:")
             out(f"  bare Django view /livez:   {bare:9.0f} req/s")
-            out(f"  look-up status page:       {lookup:9.0f} req/s")
-            out(f"  ratio look-up / bare:      {lookup / bare:9.2f}")
+            out(f"  look-up form page:         {form:9.0f} req/s   ratio to bare {form / bare:5.2f}")
+            out(f"  look-up status page:       {lookup:9.0f} req/s   ratio to bare {lookup / bare:5.2f}")
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)
