@@ -216,9 +216,11 @@ class PaymentStatus(models.TextChoices):
 
 class DossierQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """The dossiers ``user`` may see as staff. A citizen's draft is theirs alone
+        until submitted, so no official sees it."""
         from portal.scoping import visible_to
 
-        return visible_to(self, user, "unit_ids")
+        return visible_to(self.exclude(status=DossierStatus.DRAFT), user, "unit_ids")
 
 
 class Dossier(models.Model):

@@ -31,3 +31,12 @@ def test_dossier_history_is_append_only(cast):
     with pytest.raises(ValidationError, match="append-only"):
         event.delete()
     assert dossier.events.get(pk=event.pk).note != "rewritten"
+
+
+def test_officials_do_not_see_a_citizens_draft(cast):
+    from onestop.models import Dossier
+
+    draft = make_dossier(cast, DossierStatus.DRAFT)
+    submitted = make_dossier(cast, DossierStatus.SUBMITTED)
+    seen = set(Dossier.objects.visible_to(cast.officer))
+    assert submitted in seen and draft not in seen
