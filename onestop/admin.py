@@ -29,7 +29,7 @@ from onestop.models import (
 )
 from onestop.views import staff
 from portal import workdays
-from portal.admin import BoundedCountPaginator
+from portal.admin import BoundedCountPaginator, ReadOnlyAdminMixin
 
 # --- the catalogue -------------------------------------------------------------------
 
@@ -182,7 +182,7 @@ class ActiveUnitFilter(CountedFilter):
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: status and dates change only through the workflow's buttons."""
 
     list_display = (
@@ -214,15 +214,6 @@ class DossierAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return selectors.dossiers_for(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_search_results(self, request, queryset, search_term):
         return selectors.search_dossiers(queryset, search_term), False

@@ -396,19 +396,23 @@ def refusal_pdf(dossier) -> bytes:
         story.append(pdf.field("Cán bộ xử lý hồ sơ", event.actor_name))
     story += [
         pdf.para("Xin thông báo cho Ông/Bà được biết./."),
-        pdf.side_by_side(
-            pdf.recipients(
-                [
-                    dossier.applicant_name,
-                    f"{DESK_SHORT} {pdf.display_name(dossier.receiving_unit)}",
-                    "Lưu: VT",
-                ]
-            ),
-            pdf.signature(_head_titles(unit), note="(Ký, ghi rõ họ tên và đóng dấu)"),
-            left_share=0.55,
-        ),
+        _unit_closing(dossier, unit),
     ]
     return pdf.build(story, title=f"{REFUSAL} {dossier.code}", author=_author(unit))
+
+
+def _letter_recipients(dossier) -> list[str]:
+    """Nơi nhận of a letter from a processing unit: the applicant, the desk, the archive."""
+    return [dossier.applicant_name, f"{DESK_SHORT} {pdf.display_name(dossier.receiving_unit)}", "Lưu: VT"]
+
+
+def _unit_closing(dossier, unit):
+    """The recipients beside the unit head's signature, closing a letter."""
+    return pdf.side_by_side(
+        pdf.recipients(_letter_recipients(dossier)),
+        pdf.signature(_head_titles(unit), note="(Ký, ghi rõ họ tên và đóng dấu)"),
+        left_share=0.55,
+    )
 
 
 # --- form 04 ------------------------------------------------------------------------
@@ -445,17 +449,7 @@ def apology_pdf(dossier) -> bytes:
             f"tại {pdf.esc(_pickup_place(dossier))}."
         ),
         pdf.para("Rất mong nhận được sự thông cảm của Ông/Bà vì sự chậm trễ này./."),
-        pdf.side_by_side(
-            pdf.recipients(
-                [
-                    dossier.applicant_name,
-                    f"{DESK_SHORT} {pdf.display_name(dossier.receiving_unit)}",
-                    "Lưu: VT",
-                ]
-            ),
-            pdf.signature(_head_titles(unit), note="(Ký, ghi rõ họ tên và đóng dấu)"),
-            left_share=0.55,
-        ),
+        _unit_closing(dossier, unit),
     ]
     return pdf.build(story, title=f"{APOLOGY} {dossier.code}", author=_author(unit))
 
@@ -732,13 +726,7 @@ def result_pdf(dossier, signer=None) -> bytes:
         ),
         pdf.side_by_side(
             [
-                *pdf.recipients(
-                    [
-                        dossier.applicant_name,
-                        f"{DESK_SHORT} {pdf.display_name(dossier.receiving_unit)}",
-                        "Lưu: VT",
-                    ]
-                ),
+                *pdf.recipients(_letter_recipients(dossier)),
                 Spacer(1, 4 * mm),
                 *pdf.qr_block(dossier.code or "", f"Mã hồ sơ: {dossier.code}", size=24 * mm),
             ],

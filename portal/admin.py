@@ -36,6 +36,19 @@ class BoundedCountPaginator(Paginator):
         return self.count > self.limit
 
 
+class ReadOnlyAdminMixin:
+    """Records nobody adds, edits or deletes through the admin (history, workflow-owned rows)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AuditedAdminMixin:
     """Admin edits are writes too: each one lands in the audit trail."""
 
@@ -108,7 +121,7 @@ class CalendarDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     paginator = BoundedCountPaginator
     list_display = ("at", "actor_repr", "action", "object_repr", "ip_address")
     list_filter = ("action",)
@@ -119,15 +132,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return sees_everything(request.user)
