@@ -17,19 +17,19 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onestop import selectors
+from onestop import admin_forms, selectors
+from onestop import workflow as wf
 from onestop.models import (
     ACTIVE_STATUSES,
     Dossier,
-    DossierStatus,
     RequiredDocument,
     Sector,
     Service,
     ServiceStep,
 )
 from onestop.views import staff
-from portal import workdays
 from portal.admin import BoundedCountPaginator, ReadOnlyAdminMixin
+from portal.admin_actions import CaseAdminMixin
 
 # --- the catalogue -------------------------------------------------------------------
 
@@ -182,8 +182,12 @@ class ActiveUnitFilter(CountedFilter):
 
 
 @admin.register(Dossier)
-class DossierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DossierAdmin(CaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: status and dates change only through the workflow's buttons."""
+
+    workflow = wf.WORKFLOW
+    action_specs = staff.ACTIONS
+    action_template = "admin/onestop/dossier/action.html"
 
     list_display = (
         "code",
@@ -250,10 +254,25 @@ class DossierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @staticmethod
     def _is_overdue(obj) -> bool:
-        today = workdays.today()
-        if obj.status in (DossierStatus.PROCESSING, DossierStatus.AWAITING_APPROVAL):
-            return bool(obj.active_due and obj.active_due < today)
-        return obj.status == DossierStatus.RESULT_READY and bool(obj.due_date and obj.due_date < today)
+        return selectors.is_overdue(obj, obj.active_due)
+
+    # --- pages -------------------------------------------------------------------------
+
+    # --- workflow actions (portal.admin_actions) ------------------------------------
+
+    def done_context(self, case) -> dict:
+        return staff.done_context(case)
+
+    def make_action_form(self, spec, case, request, bound):
+        if spec.form is admin_forms.SupplementRequestForm and not bound:
+            return spec.form(case=case, initial_items=staff.initial_items(case))
+        return super().make_action_form(spec, case, request, bound)
+
+    def action_context(self, request, case, action, form) -> dict:
+        return {
+            **super().action_context(request, case, action, form),
+            "items_formset": getattr(form, "items_formset", None),
+        }
 
     # --- pages -------------------------------------------------------------------------
 
@@ -266,7 +285,6 @@ class DossierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         info = "onestop_dossier"
         return [
             path("walk-in/", view(staff.walk_in_view), name=f"{info}_walk_in"),
-            path("<int:object_id>/action/<slug:action>/", view(staff.action_view), name=f"{info}_action"),
             path("<int:object_id>/pdf/<slug:kind>/", view(staff.pdf_view), name=f"{info}_pdf"),
             path(
                 "<int:object_id>/supplement/<int:request_id>/pdf/",

@@ -9,21 +9,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from onestop.models import Dossier, RequiredDocument, Service
+from onestop.models import RequiredDocument, Service
 from onestop.selectors import unit_staff, walk_in_services
-
-NOTE_MAX = 2000
-TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 60})
-
-
-class NoteForm(forms.Form):
-    """Hand over, submit for approval, approve, accept, return: an optional note."""
-
-    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=NOTE_MAX, widget=TEXTAREA)
-
-    def __init__(self, *args, dossier: Dossier | None = None, **kwargs):
-        self.dossier = dossier
-        super().__init__(*args, **kwargs)
+from portal.forms import NOTE_MAX, TEXTAREA, NoteForm
 
 
 class RequiredNoteForm(NoteForm):
@@ -53,9 +41,9 @@ class AssignForm(NoteForm):
     assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None)
     note = None
 
-    def __init__(self, *args, dossier: Dossier | None = None, **kwargs):
-        super().__init__(*args, dossier=dossier, **kwargs)
-        step = dossier.steps.filter(status="active").first() if dossier else None
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        step = case.steps.filter(status="active").first() if case else None
         self.fields["assignee"].queryset = unit_staff(step.unit_id) if step else unit_staff(0)
 
 
@@ -126,8 +114,8 @@ class SupplementRequestForm(NoteForm):
         label=_("Other guidance (optional)"), required=False, max_length=NOTE_MAX, widget=TEXTAREA
     )
 
-    def __init__(self, *args, dossier: Dossier | None = None, initial_items=None, **kwargs):
-        super().__init__(*args, dossier=dossier, **kwargs)
+    def __init__(self, *args, case=None, initial_items=None, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
         data = args[0] if args else kwargs.get("data")
         self.items_formset = ItemFormSet(data=data, prefix="items", initial=initial_items or None)
 

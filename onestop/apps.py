@@ -7,7 +7,26 @@ class OnestopConfig(AppConfig):
     verbose_name = _("One-stop desk")
 
     def ready(self):
-        from portal import roles
+        from onestop import notifications, reminders
+        from onestop.models import Notification
+        from portal import outbox, roles
+
+        outbox.register(
+            outbox.Outbox(
+                name="onestop",
+                model=Notification,
+                render=notifications.render,
+                select_related=(
+                    "dossier",
+                    "dossier__service",
+                    "dossier__receiving_unit",
+                    "step",
+                    "step__unit",
+                    "step__assignee",
+                ),
+                queue_due=reminders.queue_due,
+            )
+        )
 
         view = ["onestop.view_dossier", "onestop.view_service", "onestop.view_sector"]
         extra = {

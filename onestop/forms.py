@@ -13,13 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.models import RequiredDocument, Service
 from onestop.services import APPLICANT_FIELDS
-from onestop.uploads import ALLOWED, MAX_UPLOAD_BYTES, check_upload
+from portal.uploads import CITIZEN_DOCUMENTS, check_upload
 from portal.validators import normalize_mobile, validate_cccd, validate_mobile
 
-ACCEPT = ",".join(ALLOWED)  # ".pdf,.jpg,.jpeg,.png" for the browser's file picker
-UPLOAD_HELP = lazy(
-    lambda: _("PDF, JPG or PNG, at most %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}, str
-)()
+ACCEPT = CITIZEN_DOCUMENTS.accept  # ".pdf,.jpg,.jpeg,.png" for the browser's file picker
+UPLOAD_HELP = lazy(lambda: _("PDF, JPG or PNG, at most %(mb)s MB.") % {"mb": CITIZEN_DOCUMENTS.max_mb}, str)()
 
 
 def file_input(required: bool = False) -> forms.FileInput:
@@ -34,15 +32,6 @@ def clean_upload(upload):
     if upload:
         check_upload(upload)
     return upload
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError next to the fields it names, the rest above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class FilingForm(forms.Form):

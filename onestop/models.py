@@ -16,8 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import AppendOnlyModel, Unit
+from portal.cases import CaseEvent
+from portal.models import Unit
+from portal.outbox import OutboxMessage
 from portal.text import fold
+from portal.uploads import StoredFile, validate_office_document
 
 
 class Sector(models.Model):
@@ -162,7 +165,13 @@ class RequiredDocument(models.Model):
     form = models.CharField(_("original or copy"), max_length=16, choices=Form.choices, default=Form.ORIGINAL)
     quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
     mandatory = models.BooleanField(_("mandatory"), default=True)
-    template = models.FileField(_("form to download"), upload_to="forms/", blank=True)
+    template = models.FileField(
+        _("form to download"),
+        upload_to="forms/",
+        blank=True,
+        validators=[validate_office_document],
+        help_text=_("PDF, DOCX, ODT or XLSX; checked by content."),
+    )
 
     class Meta:
         verbose_name = _("required document")
@@ -332,6 +341,10 @@ class Dossier(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def citizen_name(self) -> str:
+        """How the history names the applicant when they act."""
+        return self.applicant_name
+
     @property
     def current_step(self) -> DossierStep | None:
         for step in self.steps.all():
@@ -398,28 +411,10 @@ class DossierStep(models.Model):
         return f"{self.order}. {self.name} ({self.unit})"
 
 
-class DossierEvent(AppendOnlyModel):
+class DossierEvent(CaseEvent):
     """Append-only history of a dossier: the current status is the latest event."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("time"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    actor_name = models.CharField(_("by"), max_length=200, blank=True)
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(_("action"), max_length=32)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("dossier event")
@@ -427,11 +422,8 @@ class DossierEvent(AppendOnlyModel):
         ordering = ["dossier", "at", "id"]
         indexes = [models.Index(fields=["dossier", "at"], name="dossier_event_at")]
 
-    def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
 
-
-class DossierFile(models.Model):
+class DossierFile(StoredFile):
     """A file of a dossier, kept in private storage under a generated name."""
 
     class Kind(models.TextChoices):
@@ -445,19 +437,11 @@ class DossierFile(models.Model):
     )
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.APPLICATION)
     file = models.FileField(upload_to="dossiers/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("dossier file")
         verbose_name_plural = _("dossier files")
         ordering = ["dossier", "uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class SupplementRequest(models.Model):
@@ -543,8 +527,8 @@ class Rating(models.Model):
         return round(sum(scores) / len(scores), 1)
 
 
-class Notification(models.Model):
-    """Outbox of reminders and citizen e-mails: one row per message, sent once.
+class Notification(OutboxMessage):
+    """The one-stop desk's outbox: reminders to officials and e-mails to citizens (``portal.outbox``).
 
     ``key`` is unique: a sweep that runs twice inserts nothing new; a sender
     marks ``sent_at`` in the same transaction that holds the row lock.
@@ -560,18 +544,8 @@ class Notification(models.Model):
         CITIZEN_RESULT = "result", _("Result ready (citizen)")
         CITIZEN_RESCHEDULED = "rescheduled", _("New appointment date (citizen)")
 
-    key = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=16, choices=Kind.choices)
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notifications")
     step = models.ForeignKey(DossierStep, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    recipient = models.CharField(max_length=254, blank=True)
-    recipient_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -581,6 +555,3 @@ class Notification(models.Model):
                 fields=["created_at"], name="notification_unsent", condition=models.Q(sent_at__isnull=True)
             )
         ]
-
-    def __str__(self) -> str:
-        return self.key

@@ -1,33 +1,24 @@
-"""Sending the notification outbox: each row at most once, under a row lock.
+"""The texts of the one-stop desk's outbox (reminders and citizen e-mails).
 
-A row is claimed with ``SELECT … FOR UPDATE SKIP LOCKED`` inside a
-transaction, the message is sent, and ``sent_at`` is written before the
-commit: a second sender skips the locked row or sees it sent; a sender that
-dies before the commit leaves it unsent for the next sweep.
-
-The texts are templates per kind, ``onestop/email/<kind>_subject.txt`` and
+Queueing and sending, each message once, is the kernel's (``portal.outbox``);
+this module only renders a row. The texts are templates per kind, ``onestop/email/<kind>_subject.txt`` and
 ``<kind>_body.txt``, rendered in the portal's language (Vietnamese) when the
 message is sent. Links are absolute, built on ``PORTAL_BASE_URL``.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import select_template
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from onestop.models import DossierStatus, Notification, SupplementRequest
 from portal.models import SiteProfile
-
-log = logging.getLogger(__name__)
 
 STATUS_IN_PLAIN_WORDS = {
     DossierStatus.DRAFT: _("Your dossier is a draft and has not been submitted yet."),
@@ -114,58 +105,3 @@ def render(notification: Notification) -> tuple[str, str]:
         subject = " ".join(subject_template.render(ctx).split())
         body = re.sub(r"\n{3,}", "\n\n", body_template.render(ctx)).strip() + "\n"
     return subject, body
-
-
-SENT, SKIPPED, FAILED, NO_ADDRESS = "sent", "skipped", "failed", "no_address"
-
-
-def send(notification_id: int, connection=None) -> bool:
-    """Send one notification if it is still unsent; True when this call sent it."""
-    return deliver(notification_id, connection) == SENT
-
-
-def deliver(notification_id: int, connection=None) -> str:
-    """Send one notification if it is still unsent, and say what happened.
-
-    ``SKIPPED``: already sent, or another sender holds it right now;
-    ``FAILED``: the mail backend raised (the error is kept, the row stays
-    unsent for the next sweep); ``NO_ADDRESS``: nobody to send to (closed).
-    ``connection`` is an open mail connection to reuse (the sweep sends
-    batches through one); without it the default backend is used.
-    """
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related(
-                "dossier",
-                "dossier__service",
-                "dossier__receiving_unit",
-                "step",
-                "step__unit",
-                "step__assignee",
-                "recipient_user",
-            )
-            .filter(pk=notification_id, sent_at__isnull=True)
-            .first()
-        )
-        if notification is None:
-            return SKIPPED
-        recipient = notification.recipient or getattr(notification.recipient_user, "email", "")
-        notification.attempts += 1
-        if not recipient:
-            notification.sent_at = timezone.now()
-            notification.last_error = "no recipient address"
-            notification.save(update_fields=["sent_at", "attempts", "last_error"])
-            return NO_ADDRESS
-        try:
-            subject, body = render(notification)
-            EmailMessage(subject, body, None, [recipient], connection=connection).send()
-        except Exception as exc:  # noqa: BLE001 - kept for the next sweep
-            log.warning("notification %s not sent: %s", notification.key, exc)
-            notification.last_error = (f"{exc.__class__.__name__}: {exc}")[:300]
-            notification.save(update_fields=["attempts", "last_error"])
-            return FAILED
-        notification.sent_at = timezone.now()
-        notification.last_error = ""
-        notification.save(update_fields=["sent_at", "attempts", "last_error"])
-        return SENT

@@ -63,10 +63,47 @@ def dossiers_for(user) -> QuerySet:
     )
 
 
+# --- "due soon" and "overdue": one definition for the queues, the admin and the reminders ---
+
+
 def due_soon_window(today: date | None = None) -> tuple[date, date]:
     """Today and the next working day (a weekend in between is included)."""
     today = today or workdays.today()
     return today, workdays.next_working_day(today)
+
+
+def clock_running_q(prefix: str = "") -> Q:
+    """Active steps whose clock runs: the dossier is in process (not waiting for supplements).
+
+    ``prefix`` reaches the step from another model (``"steps__"`` from a dossier).
+    """
+    return Q(**{f"{prefix}status": ACTIVE, f"{prefix}dossier__status__in": IN_PROCESS_STATUSES})
+
+
+def step_due_soon_q(today: date, prefix: str = "") -> Q:
+    """Steps due soon: clock running, due today or on the next working day."""
+    first, last = due_soon_window(today)
+    return clock_running_q(prefix) & Q(**{f"{prefix}due_date__gte": first, f"{prefix}due_date__lte": last})
+
+
+def step_overdue_q(today: date, prefix: str = "") -> Q:
+    """Steps overdue: clock running, due before today."""
+    return clock_running_q(prefix) & Q(**{f"{prefix}due_date__lt": today})
+
+
+def late_result_q(today: date) -> Q:
+    """Dossiers whose result is ready but not returned by the appointment date."""
+    return Q(status=DossierStatus.RESULT_READY, due_date__lt=today)
+
+
+def is_overdue(dossier: Dossier, active_due: date | None, today: date | None = None) -> bool:
+    """The same definition for one dossier already in hand (its active step's due date)."""
+    today = today or workdays.today()
+    if dossier.status in IN_PROCESS_STATUSES:
+        return bool(active_due and active_due < today)
+    return dossier.status == DossierStatus.RESULT_READY and bool(
+        dossier.due_date and dossier.due_date < today
+    )
 
 
 def queue_q(queue: str, user, today: date | None = None) -> Q:
@@ -75,15 +112,10 @@ def queue_q(queue: str, user, today: date | None = None) -> Q:
     if queue == MINE:
         return mine_q(user)
     if queue == DUE_SOON:
-        first, last = due_soon_window(today)
-        # The clock stops while supplements are awaited: only dossiers in process count.
-        return Q(status__in=IN_PROCESS_STATUSES) & Q(
-            pk__in=_active_step_ids(due_date__gte=first, due_date__lte=last)
-        )
+        return Q(pk__in=DossierStep.objects.filter(step_due_soon_q(today)).values("dossier_id"))
     if queue == OVERDUE:
-        late_step = Q(pk__in=_active_step_ids(due_date__lt=today))
-        late_result = Q(status=DossierStatus.RESULT_READY, due_date__lt=today)
-        return (Q(status__in=IN_PROCESS_STATUSES) & Q(late_step)) | late_result
+        late_steps = DossierStep.objects.filter(step_overdue_q(today)).values("dossier_id")
+        return Q(pk__in=late_steps) | late_result_q(today)
     if queue == SUPPLEMENT:
         return Q(status=DossierStatus.SUPPLEMENT_REQUESTED)
     raise ValueError(queue)
@@ -150,9 +182,8 @@ def queue_counts(user) -> dict[str, int]:
     dossier: a constant handful of small queries whatever the table's size.
     """
     today = workdays.today()
-    first, last = due_soon_window(today)
     dossiers = Dossier.objects.visible_to(user)
-    steps = DossierStep.objects.filter(status=ACTIVE, dossier__status__in=IN_PROCESS_STATUSES).filter(
+    steps = DossierStep.objects.filter(clock_running_q()).filter(
         visible_unit_q(user, "dossier__unit_ids", array=True)
     )
     mine_steps = Q(assignee_id=user.pk)
@@ -162,11 +193,11 @@ def queue_counts(user) -> dict[str, int]:
     if user.unit_id and (user.is_superuser or user.has_role(roles.ONESTOP_OFFICER)):
         at_desk = [DossierStatus.SUBMITTED, DossierStatus.RESULT_READY]
         desk = dossiers.filter(receiving_unit_id=user.unit_id, status__in=at_desk).count()
-    late_results = dossiers.filter(status=DossierStatus.RESULT_READY, due_date__lt=today)
+    late_results = dossiers.filter(late_result_q(today))
     return {
         MINE: steps.filter(mine_steps).count() + desk,
-        DUE_SOON: steps.filter(due_date__gte=first, due_date__lte=last).count(),
-        OVERDUE: steps.filter(due_date__lt=today).count() + late_results.count(),
+        DUE_SOON: steps.filter(step_due_soon_q(today)).count(),
+        OVERDUE: steps.filter(step_overdue_q(today)).count() + late_results.count(),
         SUPPLEMENT: dossiers.filter(status=DossierStatus.SUPPLEMENT_REQUESTED).count(),
     }
 

@@ -10,12 +10,11 @@ Redis is down the action still commits; the periodic sweep sends later.
 
 from __future__ import annotations
 
-import hashlib
+import logging
 import secrets
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +23,6 @@ from onestop import workflow as wf
 from onestop.models import (
     Channel,
     Dossier,
-    DossierEvent,
     DossierFile,
     DossierStatus,
     DossierStep,
@@ -36,12 +34,14 @@ from onestop.models import (
     SupplementRequest,
     Timeliness,
 )
-from onestop.uploads import check_upload
-from onestop.workflow import WorkflowError
-from portal import audit, workdays
+from onestop.workflow import DossierAction, WorkflowError
+from portal import cases, outbox, roles, workdays
 from portal.models import Unit
-from portal.queue import enqueue
+from portal.uploads import CITIZEN_DOCUMENTS, check_upload, store, store_bytes
 from portal.validators import normalize_mobile, validate_cccd, validate_mobile
+from portal.workflow import actor_user
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "WorkflowError",
@@ -60,6 +60,7 @@ __all__ = [
     "hand_over",
     "submit_for_approval",
     "approve_dossier",
+    "result_file",
     "send_back",
     "refuse_dossier",
     "reschedule_dossier",
@@ -70,47 +71,23 @@ __all__ = [
 ]
 
 
-# --- helpers -------------------------------------------------------------------------
+# --- helpers: the kernel's locked transition, history and outbox -----------------------
+
+OUTBOX = "onestop"
+RELATED = ("service", "receiving_unit")
 
 
 def _locked(dossier: Dossier) -> Dossier:
-    return Dossier.objects.select_for_update().select_related("service", "receiving_unit").get(pk=dossier.pk)
+    return cases.lock(dossier, *RELATED)
 
 
-def _actor_user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+def _transition(dossier: Dossier, action: str, actor) -> tuple[Dossier, str, str]:
+    """Lock, check and move the dossier; returns (locked dossier, from, to)."""
+    moved = cases.transition(wf.WORKFLOW, dossier, action, actor, *RELATED)
+    return moved.case, moved.from_status, moved.to_status
 
 
-def _actor_name(actor, dossier: Dossier) -> str:
-    if isinstance(actor, wf.Citizen):
-        return dossier.applicant_name
-    if actor == wf.SYSTEM:
-        return _("Payment gateway")
-    return str(actor) if actor is not None else ""
-
-
-def _event(dossier: Dossier, action: str, actor, from_status: str, note: str = "", **data) -> DossierEvent:
-    user = _actor_user(actor)
-    event = DossierEvent.objects.create(
-        dossier=dossier,
-        actor=user,
-        actor_name=_actor_name(actor, dossier)[:200],
-        unit=getattr(user, "unit", None),
-        action=action,
-        from_status=from_status,
-        to_status=dossier.status,
-        note=note,
-        data=data,
-    )
-    audit.record(
-        f"dossier.{action}",
-        obj=dossier,
-        actor=user,
-        actor_repr=_actor_name(actor, dossier)[:200],
-        from_status=from_status,
-        to_status=dossier.status,
-    )
-    return event
+_event = cases.record_event
 
 
 def _notify_citizen(dossier: Dossier, kind: str, suffix: str = "") -> None:
@@ -118,22 +95,7 @@ def _notify_citizen(dossier: Dossier, kind: str, suffix: str = "") -> None:
     if not dossier.applicant_email:
         return
     key = f"{kind}:{dossier.pk}{':' + suffix if suffix else ''}"
-    notification, created = Notification.objects.get_or_create(
-        key=key, defaults={"kind": kind, "dossier": dossier, "recipient": dossier.applicant_email}
-    )
-    if created:
-        from onestop.tasks import send_notification
-
-        enqueue(send_notification, notification.pk)
-
-
-def _transition(dossier: Dossier, action: str, actor) -> tuple[Dossier, str, str]:
-    """Lock, check and move the dossier; returns (locked dossier, from, to)."""
-    locked = _locked(dossier)
-    to_status = wf.check(locked, action, actor)
-    from_status = locked.status
-    locked.status = to_status
-    return locked, from_status, to_status
+    outbox.notify(OUTBOX, key, kind=kind, dossier=dossier, recipient=dossier.applicant_email)
 
 
 def _refresh_units(dossier: Dossier) -> None:
@@ -270,7 +232,7 @@ def create_draft(
     )
     dossier.unit_ids = [receiving_unit.pk]
     dossier.save()
-    _event(dossier, "create_draft", user, "")
+    _event(dossier, DossierAction.CREATE_DRAFT, user, "")
     return dossier
 
 
@@ -279,7 +241,7 @@ def update_draft(dossier: Dossier, data: dict, actor) -> Dossier:
     locked = _locked(dossier)
     if locked.status != DossierStatus.DRAFT:
         raise WorkflowError(_("Only a draft can be edited."))
-    if isinstance(actor, wf.Citizen) and actor.dossier_id != locked.pk:
+    if isinstance(actor, wf.Citizen) and actor.case_id != locked.pk:
         raise WorkflowError(_("This step is taken by the applicant."))
     cleaned = _clean_applicant({**{k: getattr(locked, k) for k in APPLICANT_FIELDS}, **data})
     for key, value in cleaned.items():
@@ -293,24 +255,14 @@ def update_draft(dossier: Dossier, data: dict, actor) -> Dossier:
 @transaction.atomic
 def attach_file(dossier: Dossier, uploaded, actor, required_document=None, kind=DossierFile.Kind.APPLICATION):
     """Check an upload by content and store it privately under a generated name."""
-    content_type, size, sha256 = check_upload(uploaded)
+    checked = check_upload(uploaded, CITIZEN_DOCUMENTS)  # before the lock: a bad file writes nothing
     locked = _locked(dossier)
     if kind == DossierFile.Kind.APPLICATION and locked.status != DossierStatus.DRAFT:
         raise WorkflowError(_("Documents can be added only to a draft; use supplements afterwards."))
     if required_document is not None and required_document.service_id != locked.service_id:
         raise ValidationError(_("This document does not belong to the service."))
-    ext = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[content_type]
-    record = DossierFile(
-        dossier=locked,
-        required_document=required_document,
-        kind=kind,
-        original_name=(uploaded.name or "")[-255:],
-        content_type=content_type,
-        size=size,
-        sha256=sha256,
-    )
-    uploaded.seek(0)
-    record.file.save(f"{secrets.token_hex(16)}.{ext}", ContentFile(uploaded.read()), save=False)
+    record = DossierFile(dossier=locked, required_document=required_document, kind=kind)
+    store(record, uploaded, CITIZEN_DOCUMENTS, checked=checked)
     record.save()
     return record
 
@@ -321,7 +273,7 @@ def remove_draft_file(dossier: Dossier, dossier_file: DossierFile, actor) -> Non
     locked = _locked(dossier)
     if locked.status != DossierStatus.DRAFT:
         raise WorkflowError(_("Only a draft can be edited."))
-    if isinstance(actor, wf.Citizen) and actor.dossier_id != locked.pk:
+    if isinstance(actor, wf.Citizen) and actor.case_id != locked.pk:
         raise WorkflowError(_("This step is taken by the applicant."))
     record = locked.files.select_for_update().get(pk=dossier_file.pk, kind=DossierFile.Kind.APPLICATION)
     storage, name = record.file.storage, record.file.name
@@ -401,11 +353,16 @@ def confirm_payment(
     payment.raw = raw or {}
     payment.save()
     if paid:
-        locked, from_status, _to = _transition(payment.dossier, wf.CONFIRM_PAYMENT, wf.SYSTEM)
+        locked, from_status, _to = _transition(payment.dossier, wf.CONFIRM_PAYMENT, wf.PAYMENT_GATEWAY)
         locked.payment_status = PaymentStatus.PAID
         locked.save()
         _event(
-            locked, wf.CONFIRM_PAYMENT, wf.SYSTEM, from_status, amount=payment.amount, txn_ref=payment.txn_ref
+            locked,
+            wf.CONFIRM_PAYMENT,
+            wf.PAYMENT_GATEWAY,
+            from_status,
+            amount=payment.amount,
+            txn_ref=payment.txn_ref,
         )
     return payment
 
@@ -420,7 +377,7 @@ def register_walk_in(service: Service, officer, data: dict, channel=Channel.DESK
     ``documents``: the service's required documents the officer checked as received (kept in the event).
     """
     unit = officer.unit
-    if unit is None or not (officer.is_superuser or officer.has_role("onestop_officer")):
+    if unit is None or not (officer.is_superuser or officer.has_role(roles.ONESTOP_OFFICER)):
         raise WorkflowError(_("Only one-stop officers take this step."))
     dossier = create_draft(service, unit, data, channel=channel)
     now = timezone.now()
@@ -431,7 +388,7 @@ def register_walk_in(service: Service, officer, data: dict, channel=Channel.DESK
     dossier.visits = 1
     dossier.save()
     received = [{"id": d.pk, "name": d.name} for d in documents if d.service_id == service.pk]
-    _event(dossier, "register_walk_in", officer, DossierStatus.DRAFT, documents=received)
+    _event(dossier, DossierAction.REGISTER_WALK_IN, officer, DossierStatus.DRAFT, documents=received)
     return dossier
 
 
@@ -441,7 +398,7 @@ def accept_dossier(dossier: Dossier, officer, note: str = "") -> Dossier:
     locked, from_status, _to = _transition(dossier, wf.ACCEPT, officer)
     now = timezone.now()
     locked.received_at = now
-    locked.received_by = _actor_user(officer)
+    locked.received_by = actor_user(officer)
     locked.processing_started_at = now
     _plan_steps(locked)
     _schedule(locked, now)
@@ -492,7 +449,7 @@ def request_supplement(dossier: Dossier, user, items: list[dict], note: str = ""
         step = locked.steps.get(status=DossierStep.Status.ACTIVE)
         unit = step.unit
     request = SupplementRequest.objects.create(
-        dossier=locked, stage=stage, unit=unit, requested_by=_actor_user(user), items=items, note=note
+        dossier=locked, stage=stage, unit=unit, requested_by=actor_user(user), items=items, note=note
     )
     locked.status = to_status
     locked.save()
@@ -618,28 +575,55 @@ def submit_for_approval(dossier: Dossier, user, note: str = "") -> Dossier:
 
 @transaction.atomic
 def approve_dossier(dossier: Dossier, leader, note: str = "") -> Dossier:
-    """The leader approves: the result is ready (and, for level 4, delivered online as a PDF)."""
+    """The leader approves: the result is ready (and, for level 4, delivered online as a PDF).
+
+    The result PDF is rendered after the commit, not under the row lock (and
+    on demand by :func:`result_file` if that did not happen).
+    """
     locked, from_status, _to = _transition(dossier, wf.APPROVE, leader)
     now = timezone.now()
     _finish_active_step(locked, now)
     locked.decided_at = now
     locked.result_note = note
     locked.save()
-    from onestop import letters
-
-    pdf = letters.result_pdf(locked, signer=leader)
-    DossierFile.objects.create(
-        dossier=locked,
-        kind=DossierFile.Kind.RESULT,
-        file=ContentFile(pdf, name=f"{secrets.token_hex(16)}.pdf"),
-        original_name=f"ket-qua-{locked.code}.pdf",
-        content_type="application/pdf",
-        size=len(pdf),
-        sha256=hashlib.sha256(pdf).hexdigest(),
-    )
     _event(locked, wf.APPROVE, leader, from_status, note)
     _notify_citizen(locked, Notification.Kind.CITIZEN_RESULT)
+    transaction.on_commit(lambda: _result_after_commit(locked.pk))
     return locked
+
+
+RESULT_LOCK = 0x72657375  # advisory lock namespace of result files ("resu")
+
+
+def result_file(dossier: Dossier) -> DossierFile | None:
+    """The stored result PDF of an approved dossier, rendered and stored now if it is missing.
+
+    Rendering happens outside any transaction; storing takes an advisory lock
+    on the dossier (not its row), so two requests at once store one file.
+    """
+    if dossier.status not in (DossierStatus.RESULT_READY, DossierStatus.RETURNED):
+        return None
+    stored = dossier.files.filter(kind=DossierFile.Kind.RESULT).order_by("-uploaded_at", "-id").first()
+    if stored is not None:
+        return stored
+    from onestop import letters
+
+    content = letters.result_pdf(dossier)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [RESULT_LOCK, dossier.pk])
+        stored = dossier.files.filter(kind=DossierFile.Kind.RESULT).first()
+        if stored is None:
+            stored = DossierFile(dossier=dossier, kind=DossierFile.Kind.RESULT)
+            store_bytes(stored, content, f"ket-qua-{dossier.code}.pdf", "application/pdf")
+            stored.save()
+    return stored
+
+
+def _result_after_commit(dossier_id: int) -> None:
+    try:
+        result_file(Dossier.objects.select_related(*RELATED).get(pk=dossier_id))
+    except Exception:  # noqa: BLE001 - rendered on demand later; the approval stands
+        log.exception("result PDF of dossier %s not rendered after approval", dossier_id)
 
 
 @transaction.atomic

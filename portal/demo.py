@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.db import transaction
 
 from portal import calendar_data, roles
@@ -295,10 +294,7 @@ def _name(rng: random.Random) -> str:
 @transaction.atomic
 def seed_staff(units: dict[str, Unit], progress=None) -> int:
     """Create the staff accounts that are missing; returns how many were created."""
-    groups = {g.name: g for g in Group.objects.filter(name__in=roles.ROLE_NAMES.values())}
-    if len(groups) < len(roles.ROLE_NAMES):
-        roles.ensure_roles()
-        groups = {g.name: g for g in Group.objects.filter(name__in=roles.ROLE_NAMES.values())}
+    groups = {code: roles.group_for(code) for code in roles.RoleCode}
     password = make_password(DEMO_PASSWORD)  # hashed once, shared by the demo accounts
     rng = random.Random(2022)
     existing = set(User.objects.values_list("username", flat=True))
@@ -347,8 +343,7 @@ def seed_staff(units: dict[str, Unit], progress=None) -> int:
     created = User.objects.bulk_create([u for u, _r in missing], batch_size=500)
     membership = User.groups.through
     links = [
-        membership(user_id=u.pk, group_id=groups[roles.ROLE_NAMES[r]].pk)
-        for u, (_x, r) in zip(created, missing, strict=True)
+        membership(user_id=u.pk, group_id=groups[r].pk) for u, (_x, r) in zip(created, missing, strict=True)
     ]
     membership.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
     if progress:

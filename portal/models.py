@@ -154,6 +154,23 @@ class User(AbstractUser):
         return bool(user_roles(self) & set(roles))
 
 
+class Role(models.Model):
+    """A role's stable code and the group that grants it (its name is the administrator's to edit)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    group = models.OneToOneField(
+        "auth.Group", verbose_name=_("group"), on_delete=models.CASCADE, related_name="role"
+    )
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.group.name}"
+
+
 class CalendarDay(models.Model):
     """A date that breaks the weekly pattern: a day off, or a worked weekend day."""
 

@@ -533,3 +533,15 @@ def build(story: list, title: str, author: str = "", subject: str = "") -> bytes
     )
     doc.build(story, canvasmaker=_NumberedCanvas)
     return buffer.getvalue()
+
+
+def response(content: bytes, filename: str, inline: bool = True):
+    """An HTTP response serving PDF bytes the portal made (a letter, a form), never cached."""
+    from django.http import HttpResponse
+
+    reply = HttpResponse(content, content_type="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    reply["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    reply["Cache-Control"] = "private, no-store"
+    reply["X-Content-Type-Options"] = "nosniff"
+    return reply

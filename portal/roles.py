@@ -1,35 +1,44 @@
-"""Roles are Django groups with permissions; their codes are stable, their names data.
+"""Roles are Django groups with permissions, each tied to a stable code (:class:`RoleCode`).
 
-``ensure_roles()`` creates or updates the groups (run after every migrate).
-Apps add their own permissions to a role through ``ROLE_PERMISSIONS``.
+A :class:`portal.models.Role` row links a code to its group, so code asks
+"is this a leader?" by code, never by the group's display name, which an
+administrator may rename. ``ensure_roles()`` creates or updates the groups
+and their permissions (run after every migrate). Apps add their own
+permissions to a role through ``ROLE_PERMISSIONS``.
 """
 
 from __future__ import annotations
 
+from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-CLERK = "clerk"
-SPECIALIST = "specialist"
-LEADER = "leader"
-ONESTOP_OFFICER = "onestop_officer"
-SYSADMIN = "sysadmin"
 
-# Group names as officials see them (Vietnamese is the working language).
-ROLE_NAMES = {
+class RoleCode(models.TextChoices):
+    """Stable codes of the roles; the groups' names are data an administrator may change."""
+
+    CLERK = "clerk", _("Clerk")
+    SPECIALIST = "specialist", _("Specialist")
+    LEADER = "leader", _("Leader")
+    ONESTOP_OFFICER = "onestop_officer", _("One-stop officer")
+    SYSADMIN = "sysadmin", _("System administrator")
+
+
+CLERK = RoleCode.CLERK
+SPECIALIST = RoleCode.SPECIALIST
+LEADER = RoleCode.LEADER
+ONESTOP_OFFICER = RoleCode.ONESTOP_OFFICER
+SYSADMIN = RoleCode.SYSADMIN
+
+# The group names a new installation starts with (Vietnamese is the working language).
+DEFAULT_GROUP_NAMES = {
     CLERK: "Văn thư",
     SPECIALIST: "Chuyên viên",
     LEADER: "Lãnh đạo",
     ONESTOP_OFFICER: "Cán bộ một cửa",
     SYSADMIN: "Quản trị hệ thống",
 }
-ROLE_LABELS = {
-    CLERK: _("Clerk"),
-    SPECIALIST: _("Specialist"),
-    LEADER: _("Leader"),
-    ONESTOP_OFFICER: _("One-stop officer"),
-    SYSADMIN: _("System administrator"),
-}
-GROUP_TO_ROLE = {name: code for code, name in ROLE_NAMES.items()}
+ROLE_LABELS = {code: code.label for code in RoleCode}
 
 # "app_label.codename" per role. Apps extend these lists in their AppConfig.ready().
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -64,12 +73,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 def ensure_roles() -> None:
     from django.contrib.auth.models import Group, Permission
 
-    for code, name in ROLE_NAMES.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        wanted = []
-        for perm in ROLE_PERMISSIONS.get(code, []):
-            app_label, codename = perm.split(".", 1)
-            wanted.append((app_label, codename))
+    from portal.models import Role
+
+    known = {role.code: role for role in Role.objects.select_related("group")}
+    for code in RoleCode:
+        role = known.get(code)
+        if role is None:
+            group, _created = Group.objects.get_or_create(name=DEFAULT_GROUP_NAMES[code])
+            role = Role.objects.create(code=code, group=group)
+        wanted = {tuple(perm.split(".", 1)) for perm in ROLE_PERMISSIONS.get(code, [])}
         perms = [
             p
             for p in Permission.objects.select_related("content_type").filter(
@@ -77,7 +89,23 @@ def ensure_roles() -> None:
             )
             if (p.content_type.app_label, p.codename) in wanted
         ]
-        group.permissions.set(perms)
+        role.group.permissions.set(perms)
+
+
+def group_for(code: str):
+    """The group that holds role ``code`` (created with its permissions when missing)."""
+    from portal.models import Role
+
+    role = Role.objects.select_related("group").filter(code=code).first()
+    if role is None:
+        ensure_roles()
+        role = Role.objects.select_related("group").get(code=code)
+    return role.group
+
+
+def has_role_q(code: str, prefix: str = "") -> Q:
+    """Users (through ``prefix``, e.g. ``"unit__staff__"``) who hold role ``code``."""
+    return Q(**{f"{prefix}groups__role__code": code})
 
 
 def user_roles(user) -> set[str]:
@@ -85,7 +113,9 @@ def user_roles(user) -> set[str]:
         return set()
     cached = getattr(user, "_role_cache", None)
     if cached is None:
-        cached = {GROUP_TO_ROLE[n] for n in user.groups.values_list("name", flat=True) if n in GROUP_TO_ROLE}
+        cached = {
+            RoleCode(c) for c in user.groups.filter(role__isnull=False).values_list("role__code", flat=True)
+        }
         if user.is_superuser:
             cached.add(SYSADMIN)
         user._role_cache = cached

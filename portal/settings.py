@@ -139,9 +139,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.heartbeat",
         "schedule": timedelta(minutes=1),
     },
-    "onestop-reminders": {
-        # Reminders to staff and the citizen e-mails left unsent: read from the database.
-        "task": "onestop.sweep_reminders",
+    "reminder-sweep": {
+        # Every app's reminders and the e-mails left unsent: read from the database (portal.outbox).
+        "task": "portal.sweep_reminders",
         "schedule": timedelta(minutes=5),
         "options": {"expires": 240},
     },

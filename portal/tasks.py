@@ -31,3 +31,35 @@ def housekeeping() -> dict:
     result = {"expired_sessions": sessions, "old_access_attempts": attempts}
     _beat("housekeeping", **result)
     return result
+
+
+# --- the outbox and the reminder sweep (see portal.outbox) -------------------------------
+
+
+@shared_task(name="portal.send_message", acks_late=True)
+def send_message(outbox_name: str, message_id: int) -> bool:
+    """Send one queued message now (enqueued after the commit that queued it)."""
+    from portal import outbox
+
+    return outbox.send(outbox_name, message_id)
+
+
+@shared_task(name="portal.sweep_reminders", acks_late=True)
+def sweep_reminders() -> dict:
+    """The beat's sweep (every 5 minutes): every app's due reminders queued, the outbox sent."""
+    from portal import outbox
+
+    result = outbox.sweep()
+    _beat("sweep_reminders", **result)
+    return result
+
+
+@shared_task(name="portal.send_outbox", acks_late=True)
+def send_outbox() -> dict:
+    """A backlog bigger than a sweep's budget: sent in bounded links, one chain at a time."""
+    from portal import outbox
+
+    result = outbox.drain()
+    if result["more"]:
+        outbox.continue_later()
+    return result

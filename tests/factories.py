@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import factory
-from django.contrib.auth.models import Group
 
 from portal import roles
 from portal.models import Unit, UnitKind, User
@@ -49,8 +48,6 @@ class UserFactory(factory.django.DjangoModelFactory):
         if not create or not extracted:
             return
         codes = extracted if isinstance(extracted, list | tuple) else [extracted]
-        if Group.objects.filter(name__in=[roles.ROLE_NAMES[c] for c in codes]).count() < len(codes):
-            roles.ensure_roles()
         for code in codes:
-            obj.groups.add(Group.objects.get(name=roles.ROLE_NAMES[code]))
+            obj.groups.add(roles.group_for(code))
         obj.save()

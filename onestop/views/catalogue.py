@@ -8,13 +8,10 @@ fixed size. Search folds Vietnamese accents (``Service.objects.search``), so
 
 from __future__ import annotations
 
-import mimetypes
-import os
-
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext
@@ -23,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from onestop.letters import application_form_pdf
 from onestop.models import RequiredDocument, Sector, Service, ServiceLevel, ServiceStep
+from portal import pdf, uploads
 from portal.models import Unit, UnitKind
 from portal.text import fold
 
@@ -202,20 +200,26 @@ def service_form(request, code: str, doc_id: int):
         raise Http404("No such form.")
     if document.template:
         return _template_response(document)
-    pdf = application_form_pdf(document.service, document if is_form(document) else None)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="mau-don-{document.service.code}-{document.pk}.pdf"'
-    return response
+    content = application_form_pdf(document.service, document if is_form(document) else None)
+    return pdf.response(content, f"mau-don-{document.service.code}-{document.pk}.pdf")
 
 
-def _template_response(document: RequiredDocument) -> FileResponse:
-    name = os.path.basename(document.template.name)
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+def _template_response(document: RequiredDocument):
+    """The uploaded form, served as what its bytes really are: never as a page of this site.
+
+    Templates were checked by content when uploaded; a file stored before
+    that check (or swapped on disk) that is not an office document is not served.
+    """
     try:
-        handle = document.template.open("rb")
-    except FileNotFoundError:
+        with document.template.open("rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, OSError):
         raise Http404("The form file is missing.")
-    return FileResponse(handle, content_type=content_type, filename=name)
+    content_type = uploads.sniff(data)
+    if content_type not in uploads.OFFICE_DOCUMENTS.allowed.values():
+        raise Http404("The form file is not an office document.")
+    name = f"mau-don-{document.service.code}-{document.pk}.{uploads.EXTENSION_OF[content_type]}"
+    return uploads.file_response(document.template, name, content_type, inline=content_type == uploads.PDF)
 
 
 urlpatterns = [

@@ -18,10 +18,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from onestop import services
-from onestop.forms import APPLICANT_FIELDS, FilingForm, apply_errors
+from onestop.forms import APPLICANT_FIELDS, FilingForm
 from onestop.models import Dossier, DossierStatus, Service
 from onestop.views.lookup import available_letters, payment_link, proven_dossier, public_status, remember
 from onestop.workflow import Citizen, WorkflowError
+from portal.forms import apply_service_errors
 
 ACTION_SUBMIT = "submit"
 ACTION_DRAFT = "draft"
@@ -65,7 +66,7 @@ def _handle(request, service: Service, dossier: Dossier | None = None):
         try:
             saved = _save(request, form, dossier, submitting)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
         except WorkflowError as exc:
             form.add_error(None, exc.message)
         else:

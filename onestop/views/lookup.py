@@ -2,7 +2,7 @@
 
 No enumeration: a wrong code and a wrong mobile get exactly the same answer,
 and failed attempts are limited per client address and per code (Redis
-counters, see ``onestop.ratelimit``; a Redis outage lets look-ups through).
+counters, see ``portal.ratelimit``; a Redis outage lets look-ups through).
 A successful look-up, like a submission, stores the dossier's id in the
 session: that proof, and nothing else, opens the detail page, its letters
 and its files (private storage, never a public URL). On that page the
@@ -22,7 +22,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -32,11 +32,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from onestop import ratelimit, services
-from onestop.forms import LookupForm, RatingForm, SupplementForm, apply_errors
-from onestop.models import Dossier, DossierFile, DossierStatus, DossierStep, PaymentStatus, ServiceLevel
+from onestop import services
+from onestop.forms import LookupForm, RatingForm, SupplementForm
+from onestop.models import Dossier, DossierStatus, DossierStep, PaymentStatus, ServiceLevel
 from onestop.workflow import Citizen, WorkflowError
+from portal import ratelimit
 from portal.audit import client_ip
+from portal.forms import apply_service_errors
+from portal.pdf import response as pdf_response
+from portal.uploads import file_response
 from portal.validators import normalize_mobile
 
 log = logging.getLogger(__name__)
@@ -237,9 +241,11 @@ def delivers_online(dossier: Dossier) -> bool:
 
 
 def result_files(dossier: Dossier):
+    """The result PDF a level-4 applicant downloads (rendered and stored now if it is still missing)."""
     if not delivers_online(dossier) or dossier.status not in (S.RESULT_READY, S.RETURNED):
         return []
-    return list(dossier.files.filter(kind=DossierFile.Kind.RESULT))
+    stored = services.result_file(dossier)
+    return [stored] if stored is not None else []
 
 
 def payment_link(dossier: Dossier) -> str | None:
@@ -319,7 +325,7 @@ def _act_on_detail(request, dossier, form, form_name, act, success):
         try:
             act()
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
         except WorkflowError as exc:
             messages.error(request, exc.message)
             return redirect("onestop:lookup_detail", code=dossier.code)
@@ -430,9 +436,7 @@ def letter(request, code, kind):
     except WorkflowError:  # the letter's facts are missing (e.g. an apology without its event)
         raise Http404
     name = FILE_NAMES[kind.split("-")[0]]
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{dossier.code}.pdf"'
-    return response
+    return pdf_response(pdf, f"{name}-{dossier.code}.pdf", inline=False)
 
 
 @never_cache
@@ -443,11 +447,8 @@ def result_file(request, code, file_id):
     record = next((f for f in result_files(dossier) if f.pk == file_id), None)
     if record is None:
         raise Http404
-    return FileResponse(
-        record.file.open("rb"),
-        as_attachment=True,
-        filename=record.original_name or f"ket-qua-{dossier.code}.pdf",
-        content_type=record.content_type,
+    return file_response(
+        record.file, record.original_name or f"ket-qua-{dossier.code}.pdf", record.content_type
     )
 
 

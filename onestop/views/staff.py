@@ -8,15 +8,12 @@ a 404, whatever id is typed. Workflow actions are refused by the workflow
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -24,38 +21,28 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onestop import admin_forms, letters, services
+from onestop import admin_forms, letters, selectors, services
 from onestop import workflow as wf
 from onestop.models import (
     Dossier,
     DossierEvent,
     DossierFile,
     DossierStatus,
-    DossierStep,
     SupplementRequest,
+    Timeliness,
 )
-from portal import roles, workdays
+from onestop.workflow import DossierAction
+from portal import pdf, roles, workdays
+from portal.admin_actions import ActionSpec, with_note
+from portal.forms import NoteForm, apply_service_errors
+from portal.uploads import file_response
 
-# --- workflow actions -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    form: type
-    run: Callable[[Dossier, Any, dict], Any]
-    done: Any  # success message, with %(code)s
-    inline: bool = False  # only an optional note: a button on the dossier page
-    error_field: str | None = None  # where a service's plain ValidationError goes
-
-
-def _note(call):
-    return lambda dossier, user, data: call(dossier, user, data.get("note", ""))
-
+# --- workflow actions: what each button asks for and which service it calls -------------
 
 ACTIONS: dict[str, ActionSpec] = {
     wf.ACCEPT: ActionSpec(
-        admin_forms.NoteForm,
-        _note(services.accept_dossier),
+        NoteForm,
+        with_note(services.accept_dossier),
         gettext_lazy("Dossier %(code)s accepted. Appointment date: %(due)s."),
         inline=True,
     ),
@@ -66,7 +53,7 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     wf.REJECT: ActionSpec(
         admin_forms.ReasonsForm,
-        _note(services.reject_dossier),
+        with_note(services.reject_dossier),
         gettext_lazy("Dossier %(code)s refused at reception (form 03)."),
         error_field="note",
     ),
@@ -88,32 +75,32 @@ ACTIONS: dict[str, ActionSpec] = {
         gettext_lazy("Supplements requested for dossier %(code)s (form 02)."),
     ),
     wf.HAND_OVER: ActionSpec(
-        admin_forms.NoteForm,
-        _note(services.hand_over),
+        NoteForm,
+        with_note(services.hand_over),
         gettext_lazy("Dossier %(code)s handed over to the next unit."),
         inline=True,
     ),
     wf.SUBMIT_FOR_APPROVAL: ActionSpec(
-        admin_forms.NoteForm,
-        _note(services.submit_for_approval),
+        NoteForm,
+        with_note(services.submit_for_approval),
         gettext_lazy("Dossier %(code)s submitted for approval."),
         inline=True,
     ),
     wf.APPROVE: ActionSpec(
-        admin_forms.NoteForm,
-        _note(services.approve_dossier),
+        NoteForm,
+        with_note(services.approve_dossier),
         gettext_lazy("Dossier %(code)s approved: the result is ready."),
         inline=True,
     ),
     wf.SEND_BACK: ActionSpec(
         admin_forms.RequiredNoteForm,
-        _note(services.send_back),
+        with_note(services.send_back),
         gettext_lazy("Dossier %(code)s sent back for processing."),
         error_field="note",
     ),
     wf.REFUSE: ActionSpec(
         admin_forms.ReasonsForm,
-        _note(services.refuse_dossier),
+        with_note(services.refuse_dossier),
         gettext_lazy("Dossier %(code)s refused, with reasons."),
         error_field="note",
     ),
@@ -124,45 +111,36 @@ ACTIONS: dict[str, ActionSpec] = {
         error_field="new_date",
     ),
     wf.RETURN_RESULT: ActionSpec(
-        admin_forms.NoteForm,
-        _note(services.return_result),
+        NoteForm,
+        with_note(services.return_result),
         gettext_lazy("Result of dossier %(code)s returned (%(timeliness)s)."),
         inline=True,
     ),
 }
 ACTIONS[wf.RESUME_PROCESSING] = ACTIONS[wf.PROVIDE_SUPPLEMENT]
 
-# Labels of history events that are not workflow actions.
-EVENT_LABELS = {
-    "create_draft": gettext_lazy("Draft created"),
-    "register_walk_in": gettext_lazy("Registered at the desk"),
-}
-
 
 def action_label(action: str) -> str:
-    return str(wf.ACTION_LABELS.get(action) or EVENT_LABELS.get(action) or action)
+    return wf.WORKFLOW.label(action)
 
 
-def action_url(dossier_id: int, action: str) -> str:
-    return reverse("admin:onestop_dossier_action", args=[dossier_id, action])
+def done_context(dossier: Dossier) -> dict:
+    """The success messages' placeholders."""
+    due = formats.date_format(dossier.due_date, "d/m/Y") if dossier.due_date else "—"
+    return {"code": dossier.code, "due": due, "timeliness": dossier.get_timeliness_display()}
 
 
-def staff_actions(dossier: Dossier, user) -> list[str]:
-    """The back-office actions ``user`` may take now (the workflow decides)."""
-    return [a for a in wf.allowed_actions(dossier, user) if a in ACTIONS]
-
-
-# --- helpers --------------------------------------------------------------------------
-
-
-def get_dossier(model_admin, request, object_id) -> Dossier:
-    """The dossier if ``request.user`` may see it (through ``visible_to``), else 404."""
-    if not model_admin.has_view_permission(request):
-        raise PermissionDenied
-    dossier = model_admin.get_object(request, unquote(str(object_id)))
-    if dossier is None:
-        raise Http404(_("No dossier with this number is visible to you."))
-    return dossier
+def initial_items(dossier: Dossier) -> list[dict]:
+    """Walk-in dossiers: pre-fill form 02 with the mandatory documents not received."""
+    event = dossier.events.filter(action=DossierAction.REGISTER_WALK_IN).first()
+    if event is None or "documents" not in event.data:
+        return []
+    received = {d["id"] for d in event.data["documents"]}
+    return [
+        {"name": doc.name, "reason": _("Not provided")}
+        for doc in dossier.service.documents.filter(mandatory=True)
+        if doc.pk not in received
+    ]
 
 
 def change_url(dossier: Dossier) -> str:
@@ -175,91 +153,13 @@ def _admin_context(model_admin, request, dossier: Dossier | None, title: str) ->
         "opts": model_admin.model._meta,
         "app_label": model_admin.model._meta.app_label,
         "original": dossier,
+        "case": dossier,
         "title": title,
         "subtitle": None,
         "has_view_permission": True,
+        "changelist_url": reverse("admin:onestop_dossier_changelist"),
+        "change_url": change_url(dossier) if dossier is not None else "",
     }
-
-
-def add_service_errors(form, exc: ValidationError, default_field: str | None) -> None:
-    """Put a service's ValidationError next to the fields it names (or the given field)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else default_field, errors)
-    else:
-        form.add_error(default_field if default_field in form.fields else None, exc.messages)
-
-
-def _done_message(spec: ActionSpec, dossier_id: int) -> str:
-    dossier = Dossier.objects.get(pk=dossier_id)
-    due = formats.date_format(dossier.due_date, "d/m/Y") if dossier.due_date else "—"
-    return spec.done % {
-        "code": dossier.code,
-        "due": due,
-        "timeliness": dossier.get_timeliness_display(),
-    }
-
-
-def _initial_items(dossier: Dossier) -> list[dict]:
-    """Walk-in dossiers: pre-fill form 02 with the mandatory documents not received."""
-    event = dossier.events.filter(action="register_walk_in").first()
-    if event is None or "documents" not in event.data:
-        return []
-    received = {d["id"] for d in event.data["documents"]}
-    return [
-        {"name": doc.name, "reason": _("Not provided")}
-        for doc in dossier.service.documents.filter(mandatory=True)
-        if doc.pk not in received
-    ]
-
-
-def _make_form(spec: ActionSpec, dossier: Dossier, request, bound: bool):
-    kwargs = {"dossier": dossier}
-    if spec.form is admin_forms.SupplementRequestForm and not bound:
-        kwargs["initial_items"] = _initial_items(dossier)
-    if bound:
-        return spec.form(request.POST, request.FILES, **kwargs)
-    return spec.form(**kwargs)
-
-
-def action_view(request, model_admin, object_id, action):
-    """GET: the small form of an action; POST: call the service, report the result."""
-    spec = ACTIONS.get(action)
-    if spec is None:
-        raise Http404
-    dossier = get_dossier(model_admin, request, object_id)
-    try:
-        wf.check(dossier, action, request.user)
-    except wf.WorkflowError as exc:
-        messages.error(request, exc.message)
-        return redirect(change_url(dossier))
-    form = _make_form(spec, dossier, request, bound=request.method == "POST")
-    if request.method == "POST" and form.is_valid():
-        try:
-            spec.run(dossier, request.user, form.cleaned_data)
-        except wf.WorkflowError as exc:
-            messages.error(request, exc.message)
-            return redirect(change_url(dossier))
-        except ValidationError as exc:
-            add_service_errors(form, exc, spec.error_field)
-        else:
-            messages.success(request, _done_message(spec, dossier.pk))
-            return redirect(change_url(dossier))
-    if request.method == "POST" and spec.inline and form.errors:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(change_url(dossier))
-    context = {
-        **_admin_context(model_admin, request, dossier, action_label(action)),
-        "dossier": dossier,
-        "action": action,
-        "action_label": action_label(action),
-        "form": form,
-        "items_formset": getattr(form, "items_formset", None),
-        "is_multipart": form.is_multipart(),
-    }
-    return TemplateResponse(request, "admin/onestop/dossier/action.html", context)
 
 
 # --- the dossier page -----------------------------------------------------------------
@@ -280,8 +180,6 @@ def _event_details(event: DossierEvent) -> list[str]:
     if data.get("assignee"):
         lines.append(_("Assignee: %(name)s") % {"name": data["assignee"]})
     if data.get("timeliness"):
-        from onestop.models import Timeliness
-
         lines.append(str(Timeliness(data["timeliness"]).label))
     return lines
 
@@ -292,10 +190,7 @@ def _iso_to_vn(value: str) -> str:
 
 
 def _status_label(value: str) -> str:
-    try:
-        return str(DossierStatus(value).label)
-    except ValueError:
-        return value
+    return wf.WORKFLOW.state_label(value)
 
 
 @dataclass(frozen=True)
@@ -336,11 +231,11 @@ def printables(dossier: Dossier) -> list[Printable]:
 
 def detail_view(request, model_admin, object_id):
     """The read-only dossier page: summary, steps, history, supplements, files, forms, buttons."""
-    dossier = get_dossier(model_admin, request, object_id)
-    actions = staff_actions(dossier, request.user)
+    dossier = model_admin.get_case(request, object_id)
     steps = list(dossier.steps.select_related("unit", "assignee").order_by("order"))
     today = workdays.today()
     events = list(dossier.events.select_related("unit").order_by("at", "id"))
+    active = next((s for s in steps if s.status == s.Status.ACTIVE), None)
     context = {
         **_admin_context(model_admin, request, dossier, _("Dossier %(code)s") % {"code": dossier}),
         "dossier": dossier,
@@ -360,39 +255,13 @@ def detail_view(request, model_admin, object_id):
         "files": list(dossier.files.order_by("uploaded_at", "id")),
         "payments": list(dossier.payments.order_by("created_at")),
         "printables": printables(dossier),
-        "inline_actions": [
-            {"key": a, "label": action_label(a), "url": action_url(dossier.pk, a)}
-            for a in actions
-            if ACTIONS[a].inline
-        ],
-        "form_actions": [
-            {"key": a, "label": action_label(a), "url": action_url(dossier.pk, a)}
-            for a in actions
-            if not ACTIONS[a].inline
-        ],
-        "note_form": admin_forms.NoteForm(),
-        "overdue": _overdue(dossier, steps, today),
+        **model_admin.action_buttons(dossier, request.user),
+        "overdue": selectors.is_overdue(dossier, active.due_date if active else None, today),
     }
     return TemplateResponse(request, "admin/onestop/dossier/detail.html", context)
 
 
-def _overdue(dossier: Dossier, steps: list[DossierStep], today) -> bool:
-    active = next((s for s in steps if s.status == DossierStep.Status.ACTIVE), None)
-    if dossier.status in (DossierStatus.PROCESSING, DossierStatus.AWAITING_APPROVAL):
-        return bool(active and active.due_date and active.due_date < today)
-    return dossier.status == DossierStatus.RESULT_READY and bool(
-        dossier.due_date and dossier.due_date < today
-    )
-
-
 # --- files and printable forms ----------------------------------------------------------
-
-
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _lookup_url(request, dossier: Dossier) -> str:
@@ -413,7 +282,7 @@ def _letter(name: str):
 
 
 def pdf_view(request, model_admin, object_id, kind):
-    dossier = get_dossier(model_admin, request, object_id)
+    dossier = model_admin.get_case(request, object_id)
     if kind not in PDF_KINDS or not pdf_applies(dossier, kind):
         raise Http404
     try:
@@ -424,10 +293,8 @@ def pdf_view(request, model_admin, object_id, kind):
 
 def _pdf_for(request, dossier: Dossier, kind: str):
     if kind == "result":
-        stored = dossier.files.filter(kind=DossierFile.Kind.RESULT).order_by("-uploaded_at").first()
-        if stored is not None:
-            return _file_response(stored, inline=True)
-        return _pdf_response(_letter("result_pdf")(dossier), f"ket-qua-{dossier.code}.pdf")
+        stored = services.result_file(dossier)
+        return file_response(stored.file, stored.original_name, stored.content_type, inline=True)
     content = {
         "receipt": lambda: _letter("receipt_pdf")(dossier, _lookup_url(request, dossier)),
         "rejection": lambda: _letter("rejection_pdf")(dossier),
@@ -435,11 +302,11 @@ def _pdf_for(request, dossier: Dossier, kind: str):
         "apology": lambda: _letter("apology_pdf")(dossier),
         "control-sheet": lambda: _letter("control_sheet_pdf")(dossier),
     }[kind]()
-    return _pdf_response(content, f"{kind}-{dossier.code}.pdf")
+    return pdf.response(content, f"{kind}-{dossier.code}.pdf")
 
 
 def supplement_pdf_view(request, model_admin, object_id, request_id):
-    dossier = get_dossier(model_admin, request, object_id)
+    dossier = model_admin.get_case(request, object_id)
     supplement = SupplementRequest.objects.filter(dossier=dossier, pk=request_id).first()
     if supplement is None:
         raise Http404
@@ -447,27 +314,15 @@ def supplement_pdf_view(request, model_admin, object_id, request_id):
         content = _letter("supplement_pdf")(supplement)
     except wf.WorkflowError as exc:
         raise Http404(exc.message)
-    return _pdf_response(content, f"bo-sung-{dossier.code}-{supplement.pk}.pdf")
-
-
-def _file_response(record: DossierFile, inline: bool = False) -> FileResponse:
-    try:
-        handle = record.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The file is missing from storage."))
-    response = FileResponse(
-        handle, as_attachment=not inline, filename=record.original_name, content_type=record.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf.response(content, f"bo-sung-{dossier.code}-{supplement.pk}.pdf")
 
 
 def file_view(request, model_admin, object_id, file_id):
-    dossier = get_dossier(model_admin, request, object_id)
+    dossier = model_admin.get_case(request, object_id)
     record = DossierFile.objects.filter(dossier=dossier, pk=file_id).first()
     if record is None:
         raise Http404
-    return _file_response(record)
+    return file_response(record.file, record.original_name, record.content_type)
 
 
 # --- the desk: walk-in registration -------------------------------------------------------
@@ -510,7 +365,7 @@ def _register(request, form) -> Dossier | None:
         messages.error(request, exc.message)
         return None
     except ValidationError as exc:
-        add_service_errors(form, exc, None)
+        apply_service_errors(form, exc)
         return None
     messages.success(
         request,

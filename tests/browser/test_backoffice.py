@@ -8,9 +8,10 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from onestop import ratelimit, services
+from onestop import services
 from onestop.models import Dossier, DossierStatus, Rating
 from onestop.workflow import Citizen
+from portal import ratelimit
 from tests.factories import PASSWORD
 from tests.onestop.factories import MOBILE, make_dossier, pdf_upload
 

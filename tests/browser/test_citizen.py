@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from onestop import ratelimit
 from onestop.models import Dossier, DossierFile, DossierStatus, Rating
+from portal import ratelimit
 from tests.onestop.factories import CCCD, MOBILE, PDF_BYTES, make_dossier
 
 CODE = re.compile(r"^\S+-\d{6}-\d{4}$")

@@ -19,10 +19,19 @@ from tests.factories import UnitFactory, UserFactory
 CCCD = "082085000123"
 MOBILE = "0912345678"
 
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def _blank_pdf() -> bytes:
+    """A real one-page PDF (with its cross-reference table), as a scanner would save it."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF_BYTES = _blank_pdf()
 
 
 def pdf_upload(name="giay-to.pdf", content=PDF_BYTES):

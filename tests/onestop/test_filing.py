@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
 from onestop.models import Dossier, DossierFile, DossierStatus, PaymentStatus
-from onestop.uploads import MAX_UPLOAD_BYTES
+from portal.uploads import CITIZEN_DOCUMENTS
 from tests.onestop.factories import CCCD, MOBILE, PDF_BYTES, ServiceFactory, pdf_upload
 
+MAX_UPLOAD_BYTES = CITIZEN_DOCUMENTS.max_bytes
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 
 

@@ -363,10 +363,26 @@ def test_no_control_sheet_before_the_desk_accepts(cast, monday):
 # --- result and blank form ----------------------------------------------------------
 
 
-def test_approval_stores_the_result_document(cast, monday):
+def test_result_pdf_is_rendered_after_the_commit_not_under_the_row_lock(
+    cast, django_capture_on_commit_callbacks
+):
+    dossier = make_dossier(cast, DossierStatus.AWAITING_APPROVAL)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.approve_dossier(dossier, cast.leader, "Đồng ý cấp phép")
+        assert not dossier.files.filter(kind=DossierFile.Kind.RESULT).exists()
+    assert not dossier.files.filter(kind=DossierFile.Kind.RESULT).exists()  # committed without it
+    for callback in callbacks:
+        callback()
+    assert dossier.files.filter(kind=DossierFile.Kind.RESULT).count() == 1
+    services.result_file(dossier)  # asked again (the desk, the citizen): the same file, not a second
+    assert dossier.files.filter(kind=DossierFile.Kind.RESULT).count() == 1
+
+
+def test_approval_stores_the_result_document(cast, monday, django_capture_on_commit_callbacks):
     cast.leader.full_name = "Đặng Văn Phúc"
     cast.leader.save()
-    dossier = make_dossier(cast, DossierStatus.RESULT_READY)
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = make_dossier(cast, DossierStatus.RESULT_READY)
 
     stored = dossier.files.get(kind=DossierFile.Kind.RESULT)
     with stored.file.open("rb") as handle:

@@ -26,10 +26,11 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 
-from onestop import reminders, services
+from onestop import services
 from onestop.models import Dossier, DossierStatus, Notification
-from onestop.tasks import send_notification
+from portal import outbox
 from portal.queue import enqueue
+from portal.tasks import send_message
 from portal.workdays import TZ
 from tests.onestop.factories import make_dossier
 
@@ -76,7 +77,7 @@ def sent_pairs():
 
 def sweep_at(moment):
     with time_machine.travel(moment, tick=False):
-        return reminders.sweep()
+        return outbox.sweep()
 
 
 # --- what the sweep reminds -----------------------------------------------------------
@@ -146,12 +147,44 @@ def test_returned_and_refused_dossiers_are_left_alone(cast):
     ).exists()
 
 
+def test_an_overdue_step_goes_to_the_leader_not_to_the_assignee_as_due_soon(cast):
+    accepted_dossier(cast)
+    result = sweep_at(THURSDAY)  # step 1 was due on Tuesday: overdue, no longer "due soon"
+    assert result["step_due"] == 0 and result["step_overdue"] == 1
+    assert not [m for m in mail.outbox if m.to == [cast.ward_specialist.email]]
+
+
+def test_a_stopped_clock_is_neither_due_soon_nor_overdue_for_the_sweep_the_queues_or_the_admin(cast, client):
+    """The clock stops while a processing unit waits for supplements (Decree 61 Art. 19)."""
+    from onestop import selectors
+
+    dossier = accepted_dossier(cast)
+    with time_machine.travel(MONDAY.replace(hour=11), tick=False):
+        services.request_supplement(
+            dossier, cast.ward_specialist, [{"name": "Bản vẽ", "reason": "Thiếu chữ ký"}]
+        )
+    result = sweep_at(THURSDAY)  # step 1's date (4/3) has passed while the citizen gathers papers
+    assert (result["step_due"], result["step_overdue"], result["apology_due"]) == (0, 0, 0)
+    assert not Notification.objects.filter(kind__in=[KIND.STEP_OVERDUE, KIND.STEP_DUE]).exists()
+    with time_machine.travel(THURSDAY, tick=False):
+        counts = selectors.queue_counts.__wrapped__(cast.ward_leader)
+        assert counts[selectors.OVERDUE] == 0 and counts[selectors.DUE_SOON] == 0
+        assert counts[selectors.SUPPLEMENT] == 1
+        overdue = selectors.in_queue(
+            Dossier.objects.visible_to(cast.ward_leader), selectors.OVERDUE, cast.ward_leader
+        )
+        assert not overdue.exists()
+        client.force_login(cast.ward_leader)
+        page = client.get(f"/admin/onestop/dossier/{dossier.pk}/change/").content.decode()
+        assert "quá hạn" not in page
+
+
 # --- the citizen's e-mails ---------------------------------------------------------------
 
 
 def test_citizen_mails_carry_code_service_status_date_and_lookup_link(cast):
     dossier = accepted_dossier(cast)
-    reminders.send_pending()
+    outbox.send_pending()
     (message,) = [m for m in mail.outbox if m.to == ["an@example.com"]]
     assert message.subject == f"[{dossier.code}] Hồ sơ của bạn đã được tiếp nhận"
     body = message.body
@@ -172,7 +205,7 @@ def test_supplement_mail_lists_every_item_with_its_reason(cast):
             {"name": "Giấy chứng nhận quyền sử dụng đất", "reason": "Bản sao chưa chứng thực"},
         ],
     )
-    reminders.send_pending()
+    outbox.send_pending()
     (message,) = mail.outbox
     assert message.subject == f"[{dossier.code}] Hồ sơ của bạn cần bổ sung giấy tờ"
     assert "1. Bản vẽ thiết kế: Thiếu chữ ký của chủ nhà" in message.body
@@ -181,7 +214,7 @@ def test_supplement_mail_lists_every_item_with_its_reason(cast):
 
 def test_refusal_mail_gives_the_reasons(cast):
     dossier = make_dossier(cast, DossierStatus.REJECTED)
-    reminders.send_pending()
+    outbox.send_pending()
     (message,) = mail.outbox
     assert message.subject == f"[{dossier.code}] Hồ sơ của bạn không được tiếp nhận"
     assert "Lý do:\nKhông thuộc thẩm quyền" in message.body
@@ -189,7 +222,7 @@ def test_refusal_mail_gives_the_reasons(cast):
 
 def test_result_mail_says_where_to_collect(cast):
     dossier = make_dossier(cast, DossierStatus.RESULT_READY)
-    reminders.send_pending()
+    outbox.send_pending()
     result = [m for m in mail.outbox if "Đã có kết quả" in m.subject]
     assert len(result) == 1 and dossier.code in result[0].subject
     assert "Phường 1" in result[0].body and "Đồng ý cấp phép" in result[0].body
@@ -202,12 +235,12 @@ def test_sweep_twice_sends_each_reminder_once(cast):
     accepted_dossier(cast)
     first = sweep_at(THURSDAY)
     second = sweep_at(THURSDAY.replace(minute=5))
-    # citizen receipt + step due (assignee) + step overdue (leader) + apology (leader)
-    assert first["sent"] == 4 and first["failed"] == 0
+    # citizen receipt + step overdue (leader) + apology (leader); the overdue step is past "due soon"
+    assert first["sent"] == 3 and first["failed"] == 0
     assert (second["step_due"], second["step_overdue"], second["apology_due"], second["sent"]) == (0, 0, 0, 0)
-    assert len(mail.outbox) == 4 == len(set(sent_pairs()))
+    assert len(mail.outbox) == 3 == len(set(sent_pairs()))
     rows = Notification.objects.all()
-    assert rows.count() == 4
+    assert rows.count() == 3
     assert all(n.sent_at is not None and n.attempts == 1 for n in rows)
 
 
@@ -243,15 +276,15 @@ def test_failed_send_stays_unsent_with_its_error_and_goes_once_later(cast, setti
     FailsOnThirdMessage.count = 0
     settings.EMAIL_BACKEND = "tests.onestop.test_reminders.FailsOnThirdMessage"
     first = sweep_at(THURSDAY)
-    assert first["failed"] == 1 and first["sent"] == 7
+    assert first["failed"] == 1 and first["sent"] == 5
     failed = Notification.objects.get(sent_at__isnull=True)
     assert failed.last_error.startswith("ConnectionError: 421") and failed.attempts == 1
-    assert len(mail.outbox) == 7
+    assert len(mail.outbox) == 5
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     second = sweep_at(THURSDAY.replace(minute=5))
     assert second["sent"] == 1 and second["failed"] == 0
-    assert len(mail.outbox) == 8 == len(set(sent_pairs()))
+    assert len(mail.outbox) == 6 == len(set(sent_pairs()))
     failed.refresh_from_db()
     assert failed.sent_at is not None and failed.last_error == "" and failed.attempts == 2
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
@@ -263,16 +296,16 @@ def test_worker_dying_mid_sweep_loses_nothing_and_sends_nothing_twice(cast, sett
     DiesOnThirdMessage.count = 0
     settings.EMAIL_BACKEND = "tests.onestop.test_reminders.DiesOnThirdMessage"
     with pytest.raises(WorkerKilled), time_machine.travel(THURSDAY, tick=False):
-        reminders.sweep()
+        outbox.sweep()
     assert len(mail.outbox) == 2
     assert Notification.objects.filter(sent_at__isnull=False).count() == 2
     # The message being sent when the worker died was rolled back: unsent, no attempt recorded.
-    assert Notification.objects.filter(sent_at__isnull=True).count() == 6
+    assert Notification.objects.filter(sent_at__isnull=True).count() == 4
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     again = sweep_at(THURSDAY.replace(minute=5))
-    assert again["sent"] == 6
-    assert len(mail.outbox) == 8 == len(set(sent_pairs()))
+    assert again["sent"] == 4
+    assert len(mail.outbox) == 6 == len(set(sent_pairs()))
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
 
 
@@ -280,13 +313,13 @@ def test_mail_server_down_stops_the_run_early_and_keeps_everything(cast, setting
     for n in range(3):
         accepted_dossier(cast, applicant_email=f"dan{n}@example.com")
     settings.EMAIL_BACKEND = "tests.onestop.test_reminders.AlwaysDown"
-    settings.ONESTOP_SWEEP_MAX_FAILURES = 3
+    settings.OUTBOX_MAX_FAILURES = 3
     result = sweep_at(THURSDAY)
     assert result["failed"] == 3 and result["sent"] == 0
-    assert Notification.objects.filter(sent_at__isnull=True).count() == 12
+    assert Notification.objects.filter(sent_at__isnull=True).count() == 9
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert sweep_at(THURSDAY.replace(minute=5))["sent"] == 12
-    assert len(set(sent_pairs())) == 12
+    assert sweep_at(THURSDAY.replace(minute=5))["sent"] == 9
+    assert len(set(sent_pairs())) == 9
 
 
 class AlwaysDown(EmailBackend):
@@ -316,7 +349,7 @@ def test_two_sweeps_at_once_send_nothing_twice(committed_calendar, dead_broker):
     def run():
         try:
             barrier.wait()
-            results.append(reminders.sweep(now=THURSDAY))
+            results.append(outbox.sweep(now=THURSDAY))
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -328,10 +361,10 @@ def test_two_sweeps_at_once_send_nothing_twice(committed_calendar, dead_broker):
     for thread in threads:
         thread.join(30)
     assert errors == []
-    assert sum(r["sent"] for r in results) == 16
-    assert sum(r["step_due"] for r in results) == 4 and sum(r["step_overdue"] for r in results) == 4
-    assert len(mail.outbox) == 16 == len(set(sent_pairs()))
-    assert Notification.objects.filter(sent_at__isnull=False, attempts=1).count() == 16
+    assert sum(r["sent"] for r in results) == 12
+    assert sum(r["step_overdue"] for r in results) == 4 and sum(r["apology_due"] for r in results) == 4
+    assert len(mail.outbox) == 12 == len(set(sent_pairs()))
+    assert Notification.objects.filter(sent_at__isnull=False, attempts=1).count() == 12
 
 
 # --- Redis down, and a real worker ----------------------------------------------------------
@@ -350,7 +383,7 @@ def test_redis_down_the_action_commits_and_the_sweep_sends_later(committed_calen
     waiting = Notification.objects.get(kind=KIND.CITIZEN_RECEIVED, dossier=dossier)
     assert waiting.sent_at is None and mail.outbox == []
 
-    assert reminders.sweep()["sent"] == 1
+    assert outbox.sweep()["sent"] == 1
     (message,) = mail.outbox
     assert dossier.code in message.subject and message.to == ["an@example.com"]
     waiting.refresh_from_db()
@@ -364,7 +397,7 @@ def test_redis_down_inside_captured_commit_callbacks(cast, dead_broker, django_c
     assert len(callbacks) == 1  # the enqueue ran, and failed quietly
     assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.REJECTED
     assert Notification.objects.get(dossier=dossier).sent_at is None
-    reminders.sweep()
+    outbox.sweep()
     assert "Hồ sơ không thuộc thẩm quyền của phường" in mail.outbox[0].body
 
 
@@ -408,7 +441,7 @@ def test_a_real_worker_sends_an_enqueued_notification(committed_calendar, tmp_pa
     try:
         services.accept_dossier(dossier, cast.officer)  # commits, then enqueues the citizen's e-mail
         notification = Notification.objects.get(dossier=dossier, kind=KIND.CITIZEN_RECEIVED)
-        enqueue(send_notification, notification.pk)  # a duplicate delivery: still sent once
+        enqueue(send_message, "onestop", notification.pk)  # a duplicate delivery: still sent once
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             notification.refresh_from_db()
@@ -440,35 +473,35 @@ def test_a_real_worker_sends_an_enqueued_notification(committed_calendar, tmp_pa
 def test_a_backlog_is_queued_over_several_runs_each_reminder_once(cast, settings):
     accepted_dossier(cast)
     accepted_dossier(cast, applicant_email="binh@example.com")
-    settings.ONESTOP_SWEEP_QUEUE_LIMIT = 1
+    settings.OUTBOX_QUEUE_LIMIT = 1
     runs = [sweep_at(THURSDAY.replace(minute=m)) for m in (0, 5, 10)]
     assert [(r["step_due"], r["step_overdue"], r["apology_due"]) for r in runs] == [
-        (1, 1, 1),
-        (1, 1, 1),
+        (0, 1, 1),
+        (0, 1, 1),
         (0, 0, 0),
     ]
-    assert len(mail.outbox) == 8 == len(set(sent_pairs()))
+    assert len(mail.outbox) == 6 == len(set(sent_pairs()))
 
 
 def test_what_a_sweep_leaves_is_sent_by_the_outbox_task(cast, settings):
-    from onestop.tasks import send_outbox
+    from portal.tasks import send_outbox
 
     accepted_dossier(cast)
     accepted_dossier(cast, applicant_email="binh@example.com")
-    settings.ONESTOP_SWEEP_SEND_LIMIT = 3
+    settings.OUTBOX_SEND_LIMIT = 3
     first = sweep_at(THURSDAY)
     assert (first["sent"], first["more"]) == (3, True)
-    assert Notification.objects.filter(sent_at__isnull=True).count() == 5
+    assert Notification.objects.filter(sent_at__isnull=True).count() == 3
     rest = send_outbox()  # what the worker runs when the sweep hands over the rest
-    assert (rest["sent"], rest["more"]) == (5, False)
-    assert len(mail.outbox) == 8 == len(set(sent_pairs()))
+    assert (rest["sent"], rest["more"]) == (3, False)
+    assert len(mail.outbox) == 6 == len(set(sent_pairs()))
 
 
 def test_notifications_that_keep_failing_are_left_for_an_administrator(cast, settings):
     accepted_dossier(cast)
     settings.EMAIL_BACKEND = "tests.onestop.test_reminders.AlwaysDown"
-    settings.ONESTOP_NOTIFICATION_MAX_ATTEMPTS = 2
-    settings.ONESTOP_SWEEP_MAX_FAILURES = 10
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    settings.OUTBOX_MAX_FAILURES = 10
     for minute in (0, 5, 10):
         sweep_at(THURSDAY.replace(minute=minute))
     attempts = set(Notification.objects.values_list("attempts", flat=True))

@@ -19,7 +19,7 @@ import redis
 from django.conf import settings
 
 log = logging.getLogger(__name__)
-PREFIX = "onestop:ratelimit:"
+PREFIX = "portal:ratelimit:"
 _clients: dict[str, redis.Redis] = {}
 # Decrement only keys that still exist, so an expired window is never recreated without a TTL.
 _REFUND = """

@@ -1,0 +1,339 @@
+"""Files: checked by their content, stored privately, served only as what they really are.
+
+Every upload, a citizen's or an official's, goes through :func:`check_upload`
+with a :class:`Policy` naming what it may be:
+
+- the extension must be one the policy allows, and the bytes must really be
+  that type (sniffed: magic numbers; for Office Open XML and OpenDocument,
+  the parts inside the ZIP container);
+- PDFs that carry JavaScript, launch actions, embedded files or rich media
+  are refused (a PDF is a program as much as a document);
+- size limits per policy; empty files are refused.
+
+Files are kept in the default storage (private, outside the web root) under
+generated names by :func:`store`, with their SHA-256, size and sniffed type
+(:class:`StoredFile`). :func:`file_response` serves them, after the caller's
+``visible_to`` check, with their sniffed type, ``nosniff``, a sandboxing
+Content Security Policy and, unless they are a PDF or an image shown on
+purpose, as an attachment: an uploaded file can never run as a page of the
+portal's origin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import puremagic
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext_lazy as _
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+MB = 1024 * 1024
+
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+WEBP = "image/webp"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ODT = "application/vnd.oasis.opendocument.text"
+
+EXTENSION_OF = {PDF: "pdf", JPEG: "jpg", PNG: "png", WEBP: "webp", DOCX: "docx", XLSX: "xlsx", ODT: "odt"}
+INLINE_TYPES = {PDF, JPEG, PNG, WEBP}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What an upload may be: allowed extensions (each with the type its content must have), size."""
+
+    name: str
+    allowed: dict[str, str]
+    max_bytes: int = 10 * MB
+    description: str = ""
+
+    @property
+    def accept(self) -> str:
+        """For the browser's file picker: ``.pdf,.jpg,…``."""
+        return ",".join(self.allowed)
+
+    @property
+    def max_mb(self) -> int:
+        return self.max_bytes // MB
+
+
+CITIZEN_DOCUMENTS = Policy(
+    "citizen",
+    {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".png": PNG},
+    description=_("PDF, JPG or PNG"),
+)
+OFFICE_DOCUMENTS = Policy(
+    "office",
+    {".pdf": PDF, ".docx": DOCX, ".odt": ODT, ".xlsx": XLSX},
+    max_bytes=20 * MB,
+    description=_("PDF, DOCX, ODT or XLSX"),
+)
+PHOTOS = Policy(
+    "photo",
+    {".jpg": JPEG, ".jpeg": JPEG, ".png": PNG, ".webp": WEBP},
+    description=_("JPG, PNG or WEBP"),
+)
+
+# PDF name objects that make a document act rather than show (ISO 32000-1 §12.6, §7.11.4, §13.2).
+ACTIVE_PDF_KEYS = {"/JS", "/JavaScript", "/EmbeddedFile", "/EmbeddedFiles", "/Launch", "/RichMedia", "/XFA"}
+
+
+def _zip_type(data: bytes) -> str | None:
+    """The Office Open XML or OpenDocument type of a ZIP container, from its parts."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                declared = archive.read("mimetype").decode("ascii", "replace").strip()
+                return declared if declared == ODT else None
+            if "[Content_Types].xml" in names:
+                if "word/document.xml" in names:
+                    return DOCX
+                if "xl/workbook.xml" in names:
+                    return XLSX
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError):
+        return None
+    return None
+
+
+def sniff(data: bytes) -> str | None:
+    """The type the bytes really are (among those the portal knows), or None."""
+    head = data[:2048]
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_type(data)
+    try:
+        match = puremagic.from_string(head, mime=True)
+    except puremagic.PureError:
+        return None
+    return match if match in EXTENSION_OF else None
+
+
+def _walk_pdf(value, seen: set[int], depth: int = 0) -> bool:
+    """True when a PDF object (followed through references) holds an active key."""
+    if depth > 60:
+        return False
+    if isinstance(value, IndirectObject):
+        ident = (value.idnum << 16) | value.generation
+        if ident in seen:
+            return False
+        seen.add(ident)
+        try:
+            value = value.get_object()
+        except Exception:  # noqa: BLE001 - a broken reference holds nothing we can follow
+            return False
+    if isinstance(value, DictionaryObject):
+        if ACTIVE_PDF_KEYS & set(value.keys()):
+            return True
+        if value.get("/S") in ("/JavaScript", "/Launch"):
+            return True
+        return any(_walk_pdf(v, seen, depth + 1) for v in value.values())
+    if isinstance(value, ArrayObject):
+        return any(_walk_pdf(v, seen, depth + 1) for v in value)
+    return False
+
+
+class UnreadablePDF(Exception):
+    """The bytes start like a PDF but cannot be parsed as one."""
+
+
+def pdf_is_active(data: bytes) -> bool:
+    """True when the PDF carries JavaScript, launch actions, embedded files or rich media.
+
+    Every object is read through pypdf (object streams and ``#xx`` escaped
+    names included), from the trailer down. A PDF pypdf cannot parse at all
+    raises :class:`UnreadablePDF`: what cannot be inspected is not accepted.
+    """
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise UnreadablePDF(str(exc)) from exc
+    try:
+        seen: set[int] = set()
+        if _walk_pdf(reader.trailer, seen):
+            return True
+        for generation, objects in reader.xref.items():
+            for idnum in objects:
+                if _walk_pdf(IndirectObject(idnum, generation, reader), seen):
+                    return True
+        for idnum in getattr(reader, "xref_objStm", {}):
+            if _walk_pdf(IndirectObject(idnum, 0, reader), seen):
+                return True
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return True
+    # Belt and braces for objects the parser skipped: the plain names, unescaped.
+    return b"/JavaScript" in data
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What :func:`check_upload` found: the real type, size and digest."""
+
+    content_type: str
+    size: int
+    sha256: str
+
+    @property
+    def extension(self) -> str:
+        return EXTENSION_OF[self.content_type]
+
+
+def _read(uploaded) -> bytes:
+    uploaded.seek(0)
+    data = b"".join(uploaded.chunks()) if hasattr(uploaded, "chunks") else uploaded.read()
+    uploaded.seek(0)
+    return data
+
+
+def check_upload(uploaded, policy: Policy = CITIZEN_DOCUMENTS) -> Checked:
+    """Validate an uploaded file against ``policy``; raise ValidationError naming the file."""
+    name = (uploaded.name or "").replace("\x00", "")
+    ext = PurePath(name).suffix.lower()
+    if ext not in policy.allowed:
+        raise ValidationError(
+            _("“%(name)s”: only %(types)s files are accepted."),
+            code="file_type",
+            params={"name": name, "types": policy.description},
+        )
+    size = uploaded.size or 0
+    if size > policy.max_bytes:
+        raise ValidationError(
+            _("“%(name)s” is larger than %(mb)s MB."),
+            code="file_size",
+            params={"name": name, "mb": policy.max_mb},
+        )
+    if size == 0:
+        raise ValidationError(_("“%(name)s” is empty."), code="file_empty", params={"name": name})
+    data = _read(uploaded)
+    real = sniff(data)
+    if real != policy.allowed[ext]:
+        raise ValidationError(
+            _("“%(name)s” is not really a %(ext)s file; its content does not match its name."),
+            code="file_content",
+            params={"name": name, "ext": ext.lstrip(".").upper()},
+        )
+    try:
+        active = real == PDF and pdf_is_active(data)
+    except UnreadablePDF:
+        raise ValidationError(
+            _("“%(name)s” seems damaged: it cannot be read as a PDF. Save or scan it again."),
+            code="file_damaged",
+            params={"name": name},
+        )
+    if active:
+        raise ValidationError(
+            _(
+                "“%(name)s” contains scripts or embedded files, which are not accepted. Print it to PDF again."
+            ),
+            code="file_active",
+            params={"name": name},
+        )
+    return Checked(real, len(data), hashlib.sha256(data).hexdigest())
+
+
+def validator(policy: Policy):
+    """A model/form field validator running :func:`check_upload` (for FileFields officials fill)."""
+
+    def validate(value):
+        upload = getattr(value, "file", value)
+        if getattr(value, "_committed", True) and not hasattr(upload, "content_type"):
+            return  # a file already stored (checked when it was uploaded)
+        check_upload(value, policy)
+
+    validate.__name__ = f"validate_{policy.name}_upload"
+    return validate
+
+
+def validate_office_document(value):
+    """Field validator: PDF, DOCX, ODT or XLSX by content (staff uploads such as form templates)."""
+    return validator(OFFICE_DOCUMENTS)(value)
+
+
+class StoredFile(models.Model):
+    """A private file: generated name, original name, sniffed type, size and SHA-256."""
+
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+def generated_name(content_type: str) -> str:
+    return f"{secrets.token_hex(16)}.{EXTENSION_OF.get(content_type, 'bin')}"
+
+
+def store(
+    record: StoredFile,
+    uploaded,
+    policy: Policy = CITIZEN_DOCUMENTS,
+    field: str = "file",
+    checked: Checked | None = None,
+) -> StoredFile:
+    """Check ``uploaded`` (unless ``checked`` says it was) and fill ``record`` (unsaved) with it."""
+    checked = checked or check_upload(uploaded, policy)
+    record.original_name = (uploaded.name or "").replace("\x00", "")[-255:]
+    record.content_type = checked.content_type
+    record.size = checked.size
+    record.sha256 = checked.sha256
+    getattr(record, field).save(
+        generated_name(checked.content_type), ContentFile(_read(uploaded)), save=False
+    )
+    return record
+
+
+def store_bytes(record: StoredFile, data: bytes, original_name: str, content_type: str, field: str = "file"):
+    """Fill ``record`` (unsaved) with bytes the portal made itself (a PDF letter, a result)."""
+    record.original_name = original_name[-255:]
+    record.content_type = content_type
+    record.size = len(data)
+    record.sha256 = hashlib.sha256(data).hexdigest()
+    getattr(record, field).save(generated_name(content_type), ContentFile(data), save=False)
+    return record
+
+
+def file_response(fieldfile, filename: str, content_type: str, inline: bool = False) -> FileResponse:
+    """Serve a stored file safely; ``inline`` only for PDFs and images, everything else downloads."""
+    try:
+        handle = fieldfile.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404(_("The file is missing from storage."))
+    show_inline = inline and content_type in INLINE_TYPES
+    response = FileResponse(
+        handle,
+        as_attachment=not show_inline,
+        filename=filename.replace("\x00", "") or "file",
+        content_type=content_type if content_type in EXTENSION_OF else "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    if content_type != PDF:  # Chromium's PDF viewer does not run in a sandboxed document
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    return response
