@@ -35,7 +35,7 @@ format: $(STAMP)
 
 ## Recompile the translation catalogue after editing locale/*/LC_MESSAGES/*.po
 messages: $(STAMP)
-	$(PY) -m portal.launcher exec -- $(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=node_modules
+	$(PY) -m portal.launcher exec -- $(PY) manage.py makemessages -l vi -l en --no-location --ignore=.venv --ignore=node_modules --ignore=var
 	$(PY) -m portal.launcher exec -- $(PY) manage.py compilemessages --ignore=.venv
 
 check: $(STAMP)
