@@ -42,6 +42,7 @@ check: $(STAMP)
 	$(PY) -m portal.launcher exec -- $(PY) manage.py check --deploy
 
 benchmark: $(STAMP)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || echo "wrk missing: throughput not measured"
 	$(PY) -m portal.launcher exec -- $(PY) manage.py benchmark_onestop $(BENCH_ARGS)
 
 clean:

@@ -120,3 +120,65 @@ def load(count: int, batch: int = 100_000, echo=print) -> float:
         cursor.execute("VACUUM (ANALYZE) onestop_dossierstep")
         cursor.execute("ANALYZE")  # the small tables too (units, services), as autovacuum would
     return time.monotonic() - started
+
+
+def walk_through_services(count: int = 12) -> list:
+    """Dossiers made the way production makes them, for the pages that show a history.
+
+    Walk-in dossiers at Ward 1's desk, each taken through the real services by
+    the demo officials (accepted, assigned, supplements asked and given,
+    submitted, approved, returned, rated), stopping at different states. The
+    first one is left in processing with the longest history.
+    """
+    from onestop import services
+    from onestop.models import Dossier, Service
+    from portal.models import User
+    from portal.workflow import Citizen
+
+    officer = User.objects.get(username="p1.motcua")
+    leader = User.objects.get(username="p1.lanhdao")
+    specialist = User.objects.get(username="p1.cv")
+    existing = list(Dossier.objects.filter(applicant_name__startswith="Người thử ").order_by("pk"))
+    if len(existing) >= count:
+        return existing[:count]
+    service = (
+        Service.objects.filter(active=True, level__gte=3, receiving_units=officer.unit)
+        .exclude(steps__unit__isnull=False)
+        .order_by("code")
+        .first()
+    )
+    walked = []
+    for n in range(count):
+        data = {
+            "applicant_name": f"Người thử {n + 1}",
+            "applicant_id_number": f"0820850{n:05d}",
+            "applicant_address": "12 Lê Lợi, Phường 1, Mỹ Tho",
+            "applicant_phone": f"0912{n:06d}",
+            "applicant_email": f"nguoithu{n + 1}@example.com",
+            "request_summary": "Hồ sơ đi qua các bước thật",
+            "consent": True,
+        }
+        dossier = services.register_walk_in(service, officer, data)
+        services.accept_dossier(dossier, officer, "Hồ sơ đầy đủ")
+        services.assign_step(dossier, leader, specialist)
+        if n == 0 or n % 3 == 1:
+            services.request_supplement(
+                dossier, specialist, [{"name": "Bản sao giấy tờ", "reason": "Bản chụp bị mờ"}]
+            )
+            services.provide_supplement(dossier, Citizen(dossier.pk), note="Đã gửi lại bản rõ")
+        if n == 0:
+            walked.append(Dossier.objects.get(pk=dossier.pk))
+            continue
+        services.submit_for_approval(dossier, specialist, "Đủ điều kiện")
+        if n % 3 == 2:
+            walked.append(Dossier.objects.get(pk=dossier.pk))
+            continue
+        services.approve_dossier(dossier, leader, "Đồng ý")
+        services.return_result(dossier, officer)
+        services.rate_dossier(
+            dossier,
+            Citizen(dossier.pk),
+            {"visits": 2, "agencies": 2, "attitude": 2, "publication": 1, "feedback": 2},
+        )
+        walked.append(Dossier.objects.get(pk=dossier.pk))
+    return walked

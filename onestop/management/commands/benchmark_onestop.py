@@ -1,46 +1,45 @@
 """Benchmark of the one-stop desk at city scale: ``python manage.py benchmark_onestop``.
 
 Runs in its own database (``--database-name``, default ``portal_bench``, on the
-same server as DATABASE_URL), loads the demo city and ``--dossiers`` dossiers
-(default 1,000,000), then prints:
+same server as DATABASE_URL), loads the demo city, ``--dossiers`` dossiers of
+history in bulk (default 1,000,000) and a few dossiers walked through the
+real services (so the status page and the sweep meet real histories), then
+prints for every page citizens and officials hit most:
 
-- p50 / p95 of the public look-up (form POST and status page), the catalogue
-  search and an official's queue pages, each page's SQL query count at a small
-  data size and at full size (it must not grow with the data);
-- the reminder sweep's time;
-- under gunicorn (2 sync workers) with wrk on 127.0.0.1, the look-up page's
-  throughput as a ratio to a bare Django view measured in the same run
-  (median of three runs each).
+- p50 / p95 through Django's test client and the most SQL queries, at a small
+  data size and at full size (the count must not grow with the data);
+- under gunicorn (2 sync workers) with wrk on 127.0.0.1, its throughput as a
+  ratio to a bare Django app (no middleware, one view) started under the same
+  gunicorn in the same run (median of three runs each);
+- the reminder sweep run until nothing is left to queue or send, and its
+  time per thousand reminders.
 
-Figures are printed, never asserted: speed goals live here, not in tests.
+Every measured request must answer what it should (the look-up form POST a
+302 to the status page with the session written, staff pages a 200, not a
+redirect to the log-in): anything else stops the run. Figures are printed,
+never asserted: speed goals live here, not in tests.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import random
-import shutil
-import signal
-import socket
-import statistics
-import subprocess
-import sys
+import tempfile
 import time
-from contextlib import closing
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg2
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.core.management.base import BaseCommand
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-BASE_DIR = settings.BASE_DIR
-RESULT = "BENCHMARK-RESULT "
+from portal import bench
+
+PAGES_STAFF = (
+    "admin home (queue counts)",
+    "dossier list: ward officer",
+    "dossier list: ward officer, overdue",
+)
 
 
 class Command(BaseCommand):
@@ -50,72 +49,51 @@ class Command(BaseCommand):
         parser.add_argument("--dossiers", type=int, default=1_000_000)
         parser.add_argument("--database-name", default="portal_bench")
         parser.add_argument("--samples", type=int, default=200, help="Requests per measured page.")
-        parser.add_argument("--wrk-seconds", type=int, default=8)
+        parser.add_argument("--wrk-seconds", type=int, default=5)
         parser.add_argument(
             "--inner", action="store_true", help="(internal) run inside the benchmark database"
         )
 
-    # --- outer: make the database, re-run inside it -------------------------------------
     def handle(self, *args, **opts):
-        if not opts["inner"]:
-            return self._outer(opts)
-        return self._inner(opts)
-
-    def _outer(self, opts):
+        if opts["inner"]:
+            return self._inner(opts)
         name = opts["database_name"]
         small_size = min(2_000, opts["dossiers"])
-        small = self._run_inner(f"{name}_small", small_size, opts, throughput=False)
-        full = self._run_inner(name, opts["dossiers"], opts, throughput=True)
+        common = ["--samples", str(opts["samples"])]
+        small = bench.run_inner(
+            "benchmark_onestop",
+            f"{name}_small",
+            [*common, "--dossiers", str(small_size), "--wrk-seconds", "0"],
+            self.stdout.write,
+        )
+        full = bench.run_inner(
+            "benchmark_onestop",
+            name,
+            [*common, "--dossiers", str(opts["dossiers"]), "--wrk-seconds", str(opts["wrk_seconds"])],
+            self.stdout.write,
+        )
         out = self.stdout.write
         out("")
-        header = f"queries at {small_size:,}"
-        out(f"{'page':<34}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}{header:>18}")
-        for key, (p50, p95, queries) in full["pages"].items():
-            out(f"{key:<34}{p50:>9.1f}{p95:>9.1f}{queries:>9}{small['pages'][key][2]:>18}")
+        out(f"One-stop desk, {opts['dossiers']:,} dossiers (queries also at {small_size:,}):")
+        rows = []
+        for label, values in full["pages"].items():
+            timing = bench.Timing(*values)
+            small_queries = small["pages"][label][2]
+            if small_queries != timing.queries:
+                label = f"{label} [queries {small_queries} at {small_size:,}]"
+            rows.append((label, timing, full["rates"].get(label.split(" [")[0])))
+        bench.ratio_table(rows, full["rates"].get("bare"), out)
+        sweep = full["sweep"]
+        per_thousand = sweep["seconds"] / max(1, sweep["reminders"]) * 1000
         out(
-            f"reminder sweep with {full['active']:,} dossiers in processing: first run {full['sweep'][0]:.2f} s "
-            f"({full['sweep'][1]}), second run {full['sweep2'][0]:.2f} s ({full['sweep2'][1]})"
+            f"reminder sweep over {sweep['active']:,} dossiers in processing: {sweep['reminders']:,} reminders "
+            f"queued and sent in {sweep['runs']} runs, {sweep['seconds']:.1f} s "
+            f"({per_thousand:.2f} s per thousand); a further run queued {sweep['again']['queued']} "
+            f"and sent {sweep['again']['sent']}"
         )
-        for line in full.get("throughput", []):
-            out(line)
 
-    def _run_inner(self, name, size, opts, throughput):
-        """Run the measuring half in database ``name`` (made if missing) with ``size`` dossiers."""
-        params = connection.get_connection_params()
-        admin = {k: v for k, v in params.items() if k in ("host", "port", "user", "password")}
-        with closing(psycopg2.connect(dbname="postgres", **admin)) as conn:
-            conn.autocommit = True
-            with conn.cursor() as cur:
-                cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-                if not cur.fetchone():
-                    cur.execute(f'CREATE DATABASE "{name}"')
-        url = urlsplit(settings.DATABASE_URL)
-        bench_url = urlunsplit((url.scheme, url.netloc, "/" + name, url.query, ""))
-        env = {**os.environ, "DATABASE_URL": bench_url, "REDIS_URL": settings.REDIS_URL, "HTTPS": "false"}
-        argv = [
-            sys.executable,
-            str(BASE_DIR / "manage.py"),
-            "benchmark_onestop",
-            "--inner",
-            "--dossiers",
-            str(size),
-            "--samples",
-            str(opts["samples"]),
-            "--wrk-seconds",
-            str(opts["wrk_seconds"] if throughput else 0),
-        ]
-        self.stdout.write(f"== database {name}: {size:,} dossiers")
-        result = subprocess.run(argv, env=env, cwd=BASE_DIR, capture_output=True, text=True)
-        lines = result.stdout.splitlines()
-        for line in lines:
-            if not line.startswith(RESULT):
-                self.stdout.write(line)
-        if result.returncode:
-            self.stderr.write(result.stderr[-3000:])
-            raise CommandError(f"benchmark failed ({result.returncode})")
-        return json.loads(next(ln for ln in lines if ln.startswith(RESULT))[len(RESULT) :])
+    # --- inside the benchmark database ---------------------------------------------------
 
-    # --- inner: runs against the benchmark database --------------------------------------
     def _inner(self, opts):
         out = self.stdout.write
         call_command("migrate", "--noinput", verbosity=0)
@@ -126,59 +104,67 @@ class Command(BaseCommand):
         from onestop import benchmark_data
 
         seconds = benchmark_data.load(opts["dossiers"], echo=out)
-        out(f"{opts['dossiers']:,} dossiers present (loading took {seconds:.0f} s)")
-        result = self._measure(opts["samples"])
-        lookup_url, cookie = result.pop("lookup_url"), result.pop("cookie")
-        if opts["wrk_seconds"]:
-            result["throughput"] = self._throughput(opts["wrk_seconds"], lookup_url, cookie)
-        out(RESULT + json.dumps(result, default=str))
+        out(f"{opts['dossiers']:,} dossiers present (bulk loading took {seconds:.0f} s)")
+        walked = benchmark_data.walk_through_services()
+        out(f"{len(walked)} dossiers walked through the services (with their histories)")
+        pages, clients = self._measure(opts["samples"], walked)
+        rates = {}
+        if opts["wrk_seconds"] and bench.have_wrk():
+            rates = self._throughput(opts["wrk_seconds"], clients)
+        elif opts["wrk_seconds"]:
+            out("throughput: not measured, wrk is not installed (apt-get install wrk)")
+        result = {
+            "pages": {k: v.as_tuple() for k, v in pages.items()},
+            "rates": rates,
+            "sweep": self._sweep() if opts["wrk_seconds"] else {},
+        }
+        bench.emit(result, out)
 
-    def _timed(self, fn, samples):
-        times, queries = [], None
-        for _ in range(samples):
-            with CaptureQueriesContext(connection) as ctx:
-                t0 = time.perf_counter()
-                response = fn()
-                elapsed = (time.perf_counter() - t0) * 1000
-            if response.status_code >= 400:
-                raise CommandError(f"{response.status_code} from {response.request['PATH_INFO']}")
-            times.append(elapsed)
-            queries = (
-                len(ctx.captured_queries) if queries is None else max(queries, len(ctx.captured_queries))
-            )
-        times.sort()
-        return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)], queries
-
-    def _measure(self, samples):
-        from onestop import reminders
-        from onestop.models import Dossier, DossierStatus
+    def _measure(self, samples, walked):
+        from onestop.models import Dossier, Service
         from portal.models import User
 
         rng = random.Random(7)
-        with connection.cursor() as cur:
-            cur.execute("SELECT min(id), max(id) FROM onestop_dossier")
-            low, top = cur.fetchone()
-        ids = [rng.randint(low, top) for _ in range(samples * 2)]
-        dossiers = list(Dossier.objects.filter(pk__in=ids).values_list("code", "applicant_phone"))
-        client = Client(HTTP_HOST="localhost")
-        lookup_url = reverse("onestop:lookup")
-        pages = {}
+        codes = list(
+            Dossier.objects.filter(code__contains="-B")
+            .order_by("?")
+            .values_list("code", "applicant_phone")[: samples * 2]
+        )
+        citizen = Client(HTTP_HOST="localhost")
+        lookup = reverse("onestop:lookup")
+        pages: dict[str, bench.Timing] = {}
+        key = settings.SESSION_COOKIE_NAME
 
-        def lookup_post():
-            code, phone = rng.choice(dossiers)
-            return client.post(
-                lookup_url,
-                {"code": code, "contact": phone},
+        def real_lookup():
+            code, phone = rng.choice(codes)
+            return citizen.post(
+                lookup,
+                {"code": code, "secret": phone},
                 REMOTE_ADDR=f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}",
             )
 
-        pages["look-up: form POST"] = self._timed(lookup_post, samples)
-        code, phone = dossiers[0]
-        response = client.post(lookup_url, {"code": code, "secret": phone}, REMOTE_ADDR="10.9.9.9")
-        detail_url = reverse("onestop:lookup_detail", args=[code])
-        pages["look-up: status page"] = self._timed(lambda: client.get(detail_url), samples)
-        del response
+        def found_and_remembered(response):
+            target = reverse("onestop:lookup_detail", args=["X"]).rsplit("X", 1)[0]
+            if not response["Location"].startswith(target):
+                return f"the look-up did not lead to a status page ({response['Location']})"
+            if key not in citizen.cookies:
+                return "the look-up wrote no session"
+            return None
 
+        pages["look-up: form POST (real look-up)"] = bench.timed(
+            "look-up POST", real_lookup, samples, expect=(302,), check=found_and_remembered
+        )
+        # The status page of a dossier with a history made through the services.
+        shown = walked[0]
+        response = citizen.post(
+            lookup, {"code": shown.code, "secret": shown.applicant_phone}, REMOTE_ADDR="10.9.9.9"
+        )
+        bench.check_response("look-up of a walked dossier", response, (302,))
+        status_page = reverse("onestop:lookup_detail", args=[shown.code])
+        pages["look-up: status page"] = bench.timed("status page", lambda: citizen.get(status_page), samples)
+
+        public = Client(HTTP_HOST="localhost")
+        service = Service.objects.filter(active=True, level__gte=3).order_by("code").first()
         words = [
             "giay phep xay dung",
             "khai sinh",
@@ -188,102 +174,102 @@ class Command(BaseCommand):
             "dat dai",
         ]
         catalogue = reverse("onestop:catalogue")
-        pages["catalogue search"] = self._timed(
-            lambda: client.get(catalogue, {"q": rng.choice(words)}), samples
-        )
+        public_pages = {
+            "home": lambda: public.get("/"),
+            "catalogue": lambda: public.get(catalogue),
+            "catalogue search": lambda: public.get(catalogue, {"q": rng.choice(words)}),
+            "a service's page": lambda: public.get(reverse("onestop:service", args=[service.code])),
+            "look-up form": lambda: public.get(lookup),
+            "statistics": lambda: public.get(reverse("onestop:stats")),
+        }
+        for label, fn in public_pages.items():
+            pages[label] = bench.timed(label, fn, samples)
 
         officer = User.objects.get(username="p1.motcua")
-        leader = User.objects.get(username="ubnd.lanhdao")
         staff = Client(HTTP_HOST="localhost")
-        changelist = reverse("admin:onestop_dossier_changelist")
         staff.force_login(officer)
-        pages["queue: ward officer, all"] = self._timed(lambda: staff.get(changelist), samples // 2)
-        pages["queue: ward officer, overdue"] = self._timed(
-            lambda: staff.get(changelist, {"queue": "overdue"}), samples // 2
-        )
-        staff.force_login(leader)
-        pages["queue: city leader, all"] = self._timed(lambda: staff.get(changelist), samples // 2)
-        pages["queue: city leader, due soon"] = self._timed(
-            lambda: staff.get(changelist, {"queue": "due_soon"}), samples // 2
-        )
-        pages["admin home (queue counts)"] = self._timed(
-            lambda: staff.get(reverse("admin:index")), samples // 4
-        )
+        changelist = reverse("admin:onestop_dossier_changelist")
 
-        t0 = time.monotonic()
-        first = reminders.sweep()
-        sweep = time.monotonic() - t0
-        t0 = time.monotonic()
-        second = reminders.sweep()
-        sweep2 = time.monotonic() - t0
-        active = Dossier.objects.filter(
-            status__in=[DossierStatus.PROCESSING, DossierStatus.AWAITING_APPROVAL]
-        ).count()
+        def not_the_login_page(response):
+            return "answered the log-in page" if b'id="login-form"' in response.content else None
+
+        staff_pages = {
+            PAGES_STAFF[0]: lambda: staff.get(reverse("admin:index")),
+            PAGES_STAFF[1]: lambda: staff.get(changelist),
+            PAGES_STAFF[2]: lambda: staff.get(changelist, {"queue": "overdue"}),
+        }
+        for label, fn in staff_pages.items():
+            pages[label] = bench.timed(label, fn, max(20, samples // 4), check=not_the_login_page)
+        leader = Client(HTTP_HOST="localhost")
+        leader.force_login(User.objects.get(username="ubnd.lanhdao"))
+        pages["dossier list: city leader, due soon"] = bench.timed(
+            "city leader due soon",
+            lambda: leader.get(changelist, {"queue": "due_soon"}),
+            max(20, samples // 4),
+            check=not_the_login_page,
+        )
+        paths = {
+            "home": "/",
+            "catalogue": catalogue,
+            "catalogue search": catalogue + "?q=khai+sinh",
+            "a service's page": reverse("onestop:service", args=[service.code]),
+            "look-up form": lookup,
+            "statistics": reverse("onestop:stats"),
+            "look-up: status page": (status_page, f"Cookie: {key}={citizen.cookies[key].value}"),
+            PAGES_STAFF[0]: (reverse("admin:index"), f"Cookie: {key}={staff.cookies[key].value}"),
+            PAGES_STAFF[1]: (changelist, f"Cookie: {key}={staff.cookies[key].value}"),
+        }
+        return pages, paths
+
+    def _throughput(self, seconds, paths) -> dict[str, float]:
+        rates = {}
+        with bench.Gunicorn("portal.bench_bare:application") as bare:
+            rates["bare"] = bench.wrk(bare.base + "/", seconds)
+        with bench.Gunicorn() as portal:
+            for label, target in paths.items():
+                path, headers = (target, ()) if isinstance(target, str) else (target[0], (target[1],))
+                rates[label] = bench.wrk(portal.base + path, seconds, headers)
+        return rates
+
+    def _sweep(self) -> dict:
+        """The whole sweep: run until a run queues nothing and leaves nothing unsent."""
+        from onestop.models import IN_PROCESS_STATUSES, Dossier, Notification
+        from portal import outbox
+
+        active = Dossier.objects.filter(status__in=IN_PROCESS_STATUSES).count()
+        Notification.objects.all().delete()  # a reused benchmark database: start from an empty outbox
+        before = 0
+        with (
+            tempfile.TemporaryDirectory() as mail_dir,
+            self._settings(
+                EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=mail_dir
+            ),
+        ):
+            started, runs = time.monotonic(), 0
+            while True:
+                runs += 1
+                result = outbox.sweep()
+                queued = result["step_due"] + result["step_overdue"] + result["apology_due"]
+                if queued == 0 and not result["more"] and result["sent"] == 0:
+                    break
+                while result.get("more"):
+                    result = outbox.drain()
+            seconds = time.monotonic() - started
+            again = outbox.sweep()
+        reminders = Notification.objects.count() - before
         return {
-            "pages": pages,
-            "sweep": (sweep, first),
-            "sweep2": (sweep2, second),
             "active": active,
-            "lookup_url": detail_url,
-            "cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}",
+            "reminders": reminders,
+            "runs": runs,
+            "seconds": seconds,
+            "again": {
+                "queued": again["step_due"] + again["step_overdue"] + again["apology_due"],
+                "sent": again["sent"],
+            },
         }
 
-    # --- gunicorn + wrk -------------------------------------------------------------------
-    def _throughput(self, seconds, lookup_path, cookie):
-        lines = []
-        out = lines.append
-        if not shutil.which("wrk"):
-            return ["throughput: not measured, wrk is not installed (apt-get install wrk)"]
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        env = {**os.environ, "HTTPS": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "portal.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--log-level",
-                "warning",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            start_new_session=True,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                        break
-                except OSError:
-                    time.sleep(0.1)
+    @staticmethod
+    def _settings(**values):
+        from django.test.utils import override_settings
 
-            def rate(path, *headers):
-                runs = []
-                for _ in range(3):
-                    cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", *headers, base + path]
-                    text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-                    line = next(ln for ln in text.splitlines() if ln.startswith("Requests/sec"))
-                    non2xx = [ln for ln in text.splitlines() if "Non-2xx" in ln]
-                    if non2xx:
-                        raise CommandError(f"{path}: {non2xx[0].strip()}")
-                    runs.append(float(line.split()[1]))
-                return statistics.median(runs)
-
-            bare = rate("/livez")
-            form = rate(reverse("onestop:lookup"))
-            lookup = rate(lookup_path, "-H", f"Cookie: {cookie}")
-            out(f"gunicorn 2 workers, wrk -t2 -c8 -d{seconds}s, median of 3:")
-            out(f"  bare Django view /livez:   {bare:9.0f} req/s")
-            out(f"  look-up form page:         {form:9.0f} req/s   ratio to bare {form / bare:5.2f}")
-            out(f"  look-up status page:       {lookup:9.0f} req/s   ratio to bare {lookup / bare:5.2f}")
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=20)
-        return lines
+        return override_settings(**values)
