@@ -20,6 +20,15 @@ def _org_secret(settings):
     settings.TSA_URL = ""
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Service messages asserted in English (msgids); pages are requested as officials (Vietnamese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def authority(db):
     return ca.create_authority("Test CA Mỹ Tho")
