@@ -145,9 +145,7 @@ def personal_holders() -> list[User]:
     """The 132 holders: the named demo leaders first, then leaders unit by unit."""
     named = [u for u, _unit, role, _n, _p in portal_demo.DEMO_USERS if role == roles.LEADER]
     leaders = list(
-        User.objects.filter(
-            is_active=True, is_staff=True, unit__isnull=False, groups__name=roles.ROLE_NAMES[roles.LEADER]
-        )
+        User.objects.filter(roles.has_role_q(roles.LEADER), is_active=True, is_staff=True, unit__isnull=False)
         .select_related("unit")
         .order_by("unit__path", "username")
     )

@@ -90,9 +90,8 @@ def reminder_recipients(certificate: Certificate) -> list:
     if certificate.unit_id is None:
         return []
     return list(
-        certificate.unit.staff.filter(
-            is_active=True, groups__name__in=[roles.ROLE_NAMES[roles.CLERK], roles.ROLE_NAMES[roles.LEADER]]
-        )
+        certificate.unit.staff.filter(is_active=True)
+        .filter(roles.has_role_q(roles.CLERK) | roles.has_role_q(roles.LEADER))
         .distinct()
         .order_by("pk")
     )
