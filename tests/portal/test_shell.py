@@ -61,6 +61,7 @@ def test_check_deploy_is_clean_under_production_variables():
         "DEBUG": "false",
         "SECRET_KEY": "k" * 20 + "Zq8#x!Lm2$Vb7^Rt9&Wn4*Yp6(Hs3)Jd5-Gf1+Ca0" * 2,
         "ALLOWED_HOSTS": "portal.mytho.gov.vn",
+        "ORG_SIGNING_KEY_SECRET": "o" * 16 + "Qw7#Er9!Ty2$Ui4^Op6&As8*Df0(Gh" * 2,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
     }
     env.pop("HTTPS", None)
