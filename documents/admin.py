@@ -78,9 +78,11 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     A.SIGN: ActionSpec(
         admin_forms.SignForm,
-        lambda d, u, data: services.sign_document(d, u, data.get("note", ""), data.get("signed_file")),
+        lambda d, u, data: services.sign_document(
+            d, u, data.get("note", ""), data.get("signed_file"), data.get("passphrase", "")
+        ),
         _("%(name)s signed."),
-        error_field="signed_file",
+        error_field="passphrase",
     ),
     A.SEND_BACK: ActionSpec(
         admin_forms.CommentsForm,

@@ -140,6 +140,13 @@ class ReviseForm(CleanTextMixin, CaseForm):
 
 
 class SignForm(CleanTextMixin, CaseForm):
+    passphrase = forms.CharField(
+        label=_("Passphrase of your signing key"),
+        required=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("Signs the PDF draft with your personal certificate. The passphrase is never stored."),
+    )
     signed_file = _file_field(
         SIGNED,
         _("Signed PDF (optional)"),

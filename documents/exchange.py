@@ -82,7 +82,7 @@ def export_package(doc: Document, recipient: DocumentRecipient, actor=None) -> b
         raise WorkflowError(_("Internal recipients receive the document directly."))
     if doc.is_secret:
         raise WorkflowError(_("Secret documents are not sent as electronic packages."))
-    files = list(doc.files.filter(kind=DocumentFile.Kind.SIGNED)) or list(
+    files = list(doc.files.filter(kind=DocumentFile.Kind.SIGNED).order_by("-version")[:1]) or list(
         doc.files.filter(kind=DocumentFile.Kind.DRAFT).order_by("-version")[:1]
     )
     files += list(doc.files.filter(kind=DocumentFile.Kind.ATTACHMENT))

@@ -34,6 +34,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -247,11 +248,30 @@ def read_file_text(file_id: int) -> str:
         state = DocumentFile.TextState.DONE if text else DocumentFile.TextState.NONE
     DocumentFile.objects.filter(pk=record.pk).update(text=text, text_state=state)
     refresh_search(record.document)
+    check_signatures(record, data)
     if needs_ocr:
         from documents.tasks import ocr_file
 
         send_now(ocr_file, record.pk)
     return state
+
+
+def check_signatures(record: DocumentFile, data: bytes | None = None) -> dict | None:
+    """Validate the signatures of an incoming document's PDF on arrival; the clerk sees the report.
+
+    Flags, never rejects: an unsigned scan or a tampered file is registered
+    all the same, with the report saying so.
+    """
+    from documents import signatures
+
+    doc = record.document
+    if doc.direction != Direction.INCOMING or record.kind != DocumentFile.Kind.MAIN:
+        return None
+    if record.content_type != "application/pdf":
+        return None
+    report = signatures.validate_pdf(data if data is not None else _read(record)).as_dict()
+    Document.objects.filter(pk=doc.pk).update(signature_report=report)
+    return report
 
 
 def ocr_file(file_id: int) -> str:
@@ -405,25 +425,99 @@ def approve_draft(doc: Document, user, note: str = "") -> Document:
     return _move(doc, A.APPROVE_DRAFT, user, note, reviewer=user)
 
 
-@transaction.atomic
-def sign_document(doc: Document, user, note: str = "", signed_file=None) -> Document:
-    """The signer approves and signs. A PDF signed elsewhere may be uploaded as the signed original.
+def _read(record: DocumentFile) -> bytes:
+    with record.file.open("rb") as handle:
+        return handle.read()
 
-    Without an upload the latest draft version is the text approved (the
-    clerk prints and seals it, or the signature service signs it).
+
+def _signed_version(doc: Document, data: bytes, name: str, user, note: str) -> DocumentFile:
+    from portal.uploads import store_bytes
+
+    version = (doc.files.filter(kind=DocumentFile.Kind.SIGNED).aggregate(v=Max("version"))["v"] or 0) + 1
+    record = DocumentFile(
+        document=doc, kind=DocumentFile.Kind.SIGNED, version=version, uploaded_by=actor_user(user), note=note
+    )
+    store_bytes(record, data, name, "application/pdf")
+    record.save()
+    transaction.on_commit(lambda: read_file_text(record.pk))
+    return record
+
+
+@transaction.atomic
+def sign_document(doc: Document, user, note: str = "", signed_file=None, passphrase: str = "") -> Document:
+    """The signer approves and signs (Decree 30/2020 Art. 13).
+
+    - With ``passphrase``: the signer's PAdES signature (``documents.signatures.sign_pdf``)
+      on the latest PDF version, with their personal certificate, whose key
+      the passphrase unlocks for this call only (never stored);
+    - with ``signed_file``: a PDF signed elsewhere (a USB token) becomes the signed original;
+    - with neither: the approval is recorded (a paper signature follows).
     """
+    from documents import selectors, signatures
+
     note = _note(note)
     if signed_file is not None:
         _check_file(signed_file, SIGNED)
     locked, from_status = _transition(doc, A.SIGN, user)
+    signed_bytes = None
+    if passphrase and signed_file is None:
+        certificate = selectors.personal_certificate(user)
+        if certificate is None:
+            raise ValidationError(
+                {"passphrase": [_("You have no valid personal certificate in the registry.")]}
+            )
+        source = (
+            locked.files.filter(kind__in=[DocumentFile.Kind.DRAFT, DocumentFile.Kind.SIGNED])
+            .filter(content_type="application/pdf")
+            .order_by("-uploaded_at", "-id")
+            .first()
+        )
+        if source is None:
+            raise ValidationError(
+                {"passphrase": [_("Only a PDF can be signed digitally: upload the draft as a PDF.")]}
+            )
+        try:
+            signed_bytes = signatures.sign_pdf(_read(source), certificate, passphrase, reason=_("Approved"))
+        except signatures.SignatureError as exc:
+            raise ValidationError({"passphrase": [str(exc.message)]})
     locked.signer = locked.signer or user
     locked.signer_name = str(user)
     locked.signed_at = timezone.now()
     if signed_file is not None:
         _store_file(locked, signed_file, SIGNED, DocumentFile.Kind.SIGNED, user, note=_("Signed elsewhere"))
+    if signed_bytes is not None:
+        _signed_version(locked, signed_bytes, "ban-ky.pdf", user, _("Signed digitally by the signer"))
     locked.save()
-    _event(locked, A.SIGN, user, from_status, note, uploaded=signed_file is not None)
+    _event(
+        locked,
+        A.SIGN,
+        user,
+        from_status,
+        note,
+        uploaded=signed_file is not None,
+        digital=signed_bytes is not None,
+    )
     return locked
+
+
+def _organisation_signature(doc: Document, clerk) -> bool:
+    """The organisation's PAdES signature over the signed original, with the number (Decree 30/2020 Art. 18).
+
+    Applied when the issuing body has a usable organisation certificate and the
+    signed original is a PDF; a failure refuses the issue (no number consumed).
+    """
+    from documents import selectors, signatures
+
+    certificate = selectors.organisation_certificate(doc.unit)
+    source = doc.files.filter(kind=DocumentFile.Kind.SIGNED).order_by("-version", "-id").first()
+    if certificate is None or source is None:
+        return False
+    try:
+        data = signatures.sign_as_organisation(_read(source), certificate, number=doc.notation)
+    except signatures.SignatureError as exc:
+        raise ValidationError(str(exc.message))
+    _signed_version(doc, data, f"{doc.notation.replace('/', '-')}.pdf", clerk, _("Organisation's signature"))
+    return True
 
 
 @transaction.atomic
@@ -460,9 +554,7 @@ def issue_document(doc: Document, clerk, note: str = "", when=None) -> Document:
     locked.issued_by = actor_user(clerk)
     if not locked.signer_name and locked.signer_id:
         locked.signer_name = str(locked.signer)
-    locked.digitally_signed = locked.files.filter(
-        kind=DocumentFile.Kind.SIGNED, content_type="application/pdf"
-    ).exists()
+    locked.digitally_signed = _organisation_signature(locked, clerk)
     locked.search_text = doctext.search_text(locked)
     locked.save()
     _event(locked, A.ISSUE, clerk, from_status, note, number=locked.notation)
@@ -486,10 +578,11 @@ def issue_document(doc: Document, clerk, note: str = "", when=None) -> Document:
 
 def _copy_files(source: Document, copy: Document) -> None:
     """The recipient's copy shares the stored files (no bytes copied): the signed original, else the last draft."""
-    signed = list(source.files.filter(kind__in=[DocumentFile.Kind.SIGNED, DocumentFile.Kind.ATTACHMENT]))
-    if not any(f.kind == DocumentFile.Kind.SIGNED for f in signed):
-        last = source.files.filter(kind=DocumentFile.Kind.DRAFT).order_by("-version").first()
-        signed = [last, *signed] if last else signed
+    main = (
+        source.files.filter(kind=DocumentFile.Kind.SIGNED).order_by("-version", "-id").first()
+        or source.files.filter(kind=DocumentFile.Kind.DRAFT).order_by("-version", "-id").first()
+    )
+    signed = [f for f in [main] if f] + list(source.files.filter(kind=DocumentFile.Kind.ATTACHMENT))
     for f in signed:
         DocumentFile.objects.create(
             document=copy,
