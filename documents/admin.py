@@ -1,12 +1,10 @@
-"""The certificate registry in the back office.
+"""The officials' back office for documents (clerks, specialists, leaders).
 
-The list is scoped by ``Certificate.objects.visible_to`` (the one scoping
-rule plus one's own personal certificate) and filtered by kind, state and
-expiry (each served by an index). Everything read from the certificate is
-read-only; revocation is a button that calls
-``documents.services.revoke_certificate`` (audited). Private key material is
-never shown: the page says only whether the portal holds a key and how it is
-protected.
+Documents are read-only here: the list and every page go through
+``Document.objects.visible_to(user)``; the workflow's actions are buttons
+(``portal.admin_actions``) that call ``documents.services``. Drafting,
+registration, package import, the registers, search and statistics are pages
+under this admin (``documents.views``).
 """
 
 from __future__ import annotations
@@ -16,6 +14,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import ShowFacets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -24,9 +23,274 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from documents import services
-from documents.models import Certificate, CertificateKind, CertificateState, RevocationReason
-from portal.admin import BoundedCountPaginator
+from documents import admin_forms, selectors, services, views
+from documents import workflow as wf
+from documents.models import (
+    Certificate,
+    CertificateKind,
+    CertificateState,
+    Direction,
+    Document,
+    DocumentType,
+    RevocationReason,
+    SigningAuthority,
+)
+from portal.admin import AuditedAdminMixin, BoundedCountPaginator, ReadOnlyAdminMixin
+from portal.admin_actions import ActionSpec, CaseAdminMixin, with_note
+
+A = wf.DocumentAction
+
+
+@admin.register(DocumentType)
+class DocumentTypeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "abbreviation", "code", "is_letter", "active", "order")
+    list_editable = ("order",)
+    search_fields = ("name", "abbreviation", "code")
+
+
+@admin.register(SigningAuthority)
+class SigningAuthorityAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "order")
+
+
+def _deadline(data):
+    return data["due"]
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    A.REVISE: ActionSpec(
+        admin_forms.ReviseForm,
+        lambda d, u, data: services.revise_draft(d, u, data["file"], data.get("note", "")),
+        _("New version of %(name)s uploaded."),
+        error_field="file",
+    ),
+    A.SUBMIT: ActionSpec(
+        admin_forms.NoteForm,
+        with_note(services.submit_draft),
+        _("%(name)s submitted for review."),
+        inline=True,
+    ),
+    A.APPROVE_DRAFT: ActionSpec(
+        admin_forms.NoteForm,
+        with_note(services.approve_draft),
+        _("%(name)s approved and sent for signature."),
+        inline=True,
+    ),
+    A.SIGN: ActionSpec(
+        admin_forms.SignForm,
+        lambda d, u, data: services.sign_document(
+            d, u, data.get("note", ""), data.get("signed_file"), data.get("passphrase", "")
+        ),
+        _("%(name)s signed."),
+        error_field="passphrase",
+    ),
+    A.SEND_BACK: ActionSpec(
+        admin_forms.CommentsForm,
+        with_note(services.send_back),
+        _("%(name)s sent back with comments."),
+        error_field="note",
+    ),
+    A.ISSUE: ActionSpec(
+        admin_forms.NoteForm, with_note(services.issue_document), _("Issued as %(name)s."), inline=True
+    ),
+    A.WITHDRAW: ActionSpec(
+        admin_forms.ReasonForm,
+        with_note(services.withdraw_document),
+        _("%(name)s withdrawn."),
+        error_field="note",
+    ),
+    A.REGISTER: ActionSpec(
+        admin_forms.NoteForm,
+        with_note(services.accept_arrived),
+        _("Registered with arrival number %(arrival)s."),
+        inline=True,
+    ),
+    A.REFUSE: ActionSpec(
+        admin_forms.ReasonForm,
+        with_note(services.refuse_arrived),
+        _("%(name)s returned to the sender."),
+        error_field="note",
+    ),
+    A.ASSIGN: ActionSpec(
+        admin_forms.AssignForm,
+        lambda d, u, data: services.assign_document(
+            d,
+            u,
+            lead_unit=data["lead_unit"],
+            lead_user=data.get("lead_user"),
+            coordinating=list(data.get("coordinating") or []),
+            deadline=_deadline(data),
+            note=data.get("note", ""),
+        ),
+        _("%(name)s assigned."),
+        error_field="lead_unit",
+    ),
+    A.PASS_DOWN: ActionSpec(
+        admin_forms.PassDownForm,
+        lambda d, u, data: services.pass_down(
+            d,
+            u,
+            unit=data["unit"],
+            user=data.get("user"),
+            deadline=_deadline(data),
+            note=data.get("note", ""),
+        ),
+        _("%(name)s passed down."),
+        error_field="unit",
+    ),
+    A.REPORT: ActionSpec(
+        admin_forms.NoteForm,
+        with_note(services.report_coordination),
+        _("Coordination on %(name)s reported done."),
+        inline=True,
+    ),
+    A.CLOSE: ActionSpec(
+        admin_forms.CloseForm,
+        lambda d, u, data: services.close_document(d, u, data.get("note", ""), data.get("reply")),
+        _("%(name)s closed as handled."),
+        error_field="reply",
+    ),
+}
+
+USER_FORMS = (admin_forms.AssignForm, admin_forms.PassDownForm, admin_forms.CloseForm)
+
+
+class QueueFilter(admin.SimpleListFilter):
+    title = _("queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        counts = selectors.queue_counts(request.user)
+        return [(key, f"{label} ({counts[key]})") for key, label in selectors.QUEUE_LABELS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in selectors.QUEUE_LABELS:
+            return selectors.in_queue(queryset, self.value(), request.user)
+        return queryset
+
+
+class DirectionFilter(admin.SimpleListFilter):
+    title = _("direction")
+    parameter_name = "direction"
+
+    def lookups(self, request, model_admin):
+        return Direction.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Direction.values:
+            return queryset.filter(direction=self.value())
+        return queryset
+
+
+@admin.register(Document)
+class DocumentAdmin(CaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    workflow = wf.WORKFLOW
+    action_specs = ACTIONS
+
+    list_display = ("title", "short_summary", "direction", "status", "unit", "deadline_shown")
+    list_display_links = ("title",)
+    list_filter = (QueueFilter, DirectionFilter, "status", "doc_type", "urgency")
+    search_fields = ("notation",)  # the box; the search itself is selectors.search
+    search_help_text = _("Number and symbol, summary, sender or text of the files, with or without accents.")
+    list_per_page = 50
+    paginator = BoundedCountPaginator
+    show_full_result_count = False
+    show_facets = ShowFacets.NEVER
+    sortable_by = ()
+    actions = None
+    change_list_template = "admin/documents/document/change_list.html"
+
+    def get_queryset(self, request):
+        return selectors.documents_for(request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = (search_term or "").replace("\x00", "").strip()[:200]
+        if not term:
+            return queryset, False
+        return queryset.filter(pk__in=selectors.search(request.user, term).values("pk")), False
+
+    @admin.display(description=_("number and symbol"))
+    def title(self, obj):
+        return str(obj)
+
+    @admin.display(description=_("summary"))
+    def short_summary(self, obj):
+        return obj.summary if len(obj.summary) <= 90 else obj.summary[:89] + "…"
+
+    @admin.display(description=_("deadline"))
+    def deadline_shown(self, obj):
+        if not obj.deadline:
+            return "—"
+        text = obj.deadline.strftime("%d/%m/%Y")
+        if obj.status == "in_progress" and obj.deadline < views.today():
+            return format_html(
+                '<strong class="overdue" style="color:#ba2121">{} ({})</strong>', text, _("overdue")
+            )
+        return text
+
+    # --- workflow actions --------------------------------------------------------------
+
+    def done_context(self, case) -> dict:
+        return {"name": str(case), "arrival": case.arrival_number or ""}
+
+    def make_action_form(self, spec, case, request, bound):
+        kwargs = {"case": case}
+        if spec.form in USER_FORMS:
+            kwargs["user"] = request.user
+        if bound:
+            return spec.form(request.POST, request.FILES, **kwargs)
+        return spec.form(**kwargs)
+
+    # --- pages -------------------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+
+        def view(function):
+            return wrap(lambda request, *args, **kwargs: function(request, self, *args, **kwargs))
+
+        info = "documents_document"
+        return [
+            path("new/", view(views.new_draft_view), name=f"{info}_new"),
+            path("register/", view(views.register_view), name=f"{info}_register"),
+            path("import/", view(views.import_view), name=f"{info}_import"),
+            path("search/", view(views.search_view), name=f"{info}_search"),
+            path("registers/", view(views.register_book_view), name=f"{info}_registers"),
+            path("statistics/", view(views.statistics_view), name=f"{info}_statistics"),
+            path("<int:object_id>/file/<int:file_id>/", view(views.file_view), name=f"{info}_file"),
+            path(
+                "<int:object_id>/package/<int:recipient_id>/",
+                view(views.package_view),
+                name=f"{info}_package",
+            ),
+            path("<int:object_id>/replace/", view(views.replace_view), name=f"{info}_replace"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return views.detail_view(request, self, object_id)
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {**views.page_links(request.user), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra)
+
+    def get_changelist_url(self):
+        return reverse("admin:documents_document_changelist")
+
+
+# ------------------------------------------------------------------------------------------
+# The certificate registry in the back office.
+# The certificate registry in the back office.
+#
+# The list is scoped by ``Certificate.objects.visible_to`` (the one scoping
+# rule plus one's own personal certificate) and filtered by kind, state and
+# expiry (each served by an index). Everything read from the certificate is
+# read-only; revocation is a button that calls
+# ``documents.services.revoke_certificate`` (audited). Private key material is
+# never shown: the page says only whether the portal holds a key and how it is
+# protected.
+#
+# ------------------------------------------------------------------------------------------
 
 
 class KindFilter(admin.SimpleListFilter):

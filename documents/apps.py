@@ -7,17 +7,60 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Official documents")
 
     def ready(self):
-        from documents import checks  # noqa: F401 - registers the deploy check
-        from portal import roles
+        from django.db.models.signals import post_migrate
 
-        view = ["documents.view_certificate"]
+        from documents import catalogue, checks, notifications, reminders  # noqa: F401 - checks registers the deploy check
+        from documents.models import DocumentNotice
+        from portal import outbox, roles
+
+        outbox.register(
+            outbox.Outbox(
+                name="documents",
+                model=DocumentNotice,
+                render=notifications.render,
+                select_related=("document", "assignment", "assignment__unit", "certificate"),
+                queue_due=reminders.queue_due,
+            )
+        )
+        post_migrate.connect(catalogue.ensure_catalogue, sender=self, dispatch_uid="documents_catalogue")
+
+        view = [
+            "documents.view_document",
+            "documents.view_documenttype",
+            "documents.view_signingauthority",
+            "documents.view_certificate",
+        ]
         extra = {
-            # Decree 30/2020 Art. 32: the clerk keeps the organisation's seal and key device.
-            roles.CLERK: [*view, "documents.revoke_certificate"],
-            roles.LEADER: [*view, "documents.revoke_certificate"],
-            roles.SPECIALIST: view,
-            roles.ONESTOP_OFFICER: view,
-            roles.SYSADMIN: [*view, "documents.revoke_certificate"],
+            # Decree 30/2020: the clerk (văn thư) registers, numbers and issues, and keeps the
+            # organisation's seal and key device (Art. 32).
+            roles.CLERK: [
+                *view,
+                "documents.register_document",
+                "documents.issue_document",
+                "documents.revoke_certificate",
+            ],
+            roles.SPECIALIST: [*view, "documents.draft_document", "documents.handle_document"],
+            roles.LEADER: [
+                *view,
+                "documents.draft_document",
+                "documents.review_document",
+                "documents.sign_document",
+                "documents.assign_document",
+                "documents.handle_document",
+                "documents.view_document_statistics",
+                "documents.revoke_certificate",
+            ],
+            roles.ONESTOP_OFFICER: ["documents.view_certificate"],
+            roles.SYSADMIN: [
+                *view,
+                "documents.add_documenttype",
+                "documents.change_documenttype",
+                "documents.add_signingauthority",
+                "documents.change_signingauthority",
+                "documents.view_document_statistics",
+                "documents.view_documentnotice",
+                "documents.revoke_certificate",
+            ],
         }
         for role, perms in extra.items():
             for perm in perms:

@@ -1,28 +1,270 @@
-"""Reads with a rule in them: scoping, expiry reminders, which certificate signs.
+"""Reads with rules in them: the scoped lists, the queues and their counts, search, the registers.
 
-Expiry reminders (issue 8): a certificate is reminded of 30, 7 and 1 days
-before it expires. :func:`due_reminders` takes ``today`` and returns the
-``(certificate, mark)`` pairs due; the reminder sweep stores each under
-:func:`reminder_key` (the mark is part of the unique key), so a pair that is
-due on several days running (a sweep missed, a certificate registered late)
-is sent exactly once, and a missed mark is not sent late once the next one
-is due: a certificate 5 days from expiry gets its 7-day reminder, not the
-30-day one. Revoked certificates, and certificates their holder has already
-renewed (a later valid one of the same kind for the same person or unit),
-are not reminded.
+Everything starts from ``Document.objects.visible_to(user)``. "Due soon" and
+"overdue" are defined once here (:func:`due_soon_q`, :func:`overdue_q` on
+open assignments) and used by the queues, the admin and the reminders.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from documents.models import Certificate, CertificateKind
-from portal import roles
+from documents.models import (
+    Assignment,
+    Certificate,
+    CertificateKind,
+    Direction,
+    Document,
+    DocumentEvent,
+    DocumentStatus,
+)
+from portal import roles, workdays
+from portal.text import tsquery
+
+S = DocumentStatus
+OPEN = Assignment.Status.OPEN
+
+TO_REGISTER = "to_register"
+TO_ASSIGN = "to_assign"
+MINE = "mine"
+DUE_SOON = "due_soon"
+OVERDUE = "overdue"
+WAITING = "waiting"
+
+QUEUE_LABELS = {
+    TO_REGISTER: _("To register"),
+    TO_ASSIGN: _("To assign"),
+    MINE: _("Mine"),
+    DUE_SOON: _("Due today or tomorrow"),
+    OVERDUE: _("Overdue"),
+    WAITING: _("Waiting on others"),
+}
+
+
+def documents_for(user) -> QuerySet:
+    return Document.objects.visible_to(user).select_related("doc_type", "unit", "lead_unit")
+
+
+# --- due soon / overdue: one definition -----------------------------------------------------
+
+
+def due_soon_window(today: date | None = None) -> tuple[date, date]:
+    today = today or workdays.today()
+    return today, workdays.next_working_day(today)
+
+
+def _running(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status": OPEN, f"{prefix}document__status": S.IN_PROGRESS})
+
+
+def due_soon_q(today: date, prefix: str = "") -> Q:
+    """Open hand-offs of documents being handled, due today or on the next working day."""
+    first, last = due_soon_window(today)
+    return _running(prefix) & Q(**{f"{prefix}deadline__gte": first, f"{prefix}deadline__lte": last})
+
+
+def overdue_q(today: date, prefix: str = "") -> Q:
+    """Open hand-offs of documents being handled, past their deadline."""
+    return _running(prefix) & Q(**{f"{prefix}deadline__lt": today})
+
+
+# --- queues ---------------------------------------------------------------------------------
+
+
+def _is_leader(user) -> bool:
+    return user.is_superuser or user.has_role(roles.LEADER)
+
+
+def _is_clerk(user) -> bool:
+    return user.is_superuser or user.has_role(roles.CLERK)
+
+
+def _my_assignments(user) -> Q:
+    q = Q(user_id=user.pk)
+    if user.unit_id and _is_leader(user):
+        q |= Q(unit_id=user.unit_id, user__isnull=True)
+    elif user.unit_id:
+        q |= Q(unit_id=user.unit_id, user__isnull=True, role=Assignment.Role.COORDINATE)
+    return q
+
+
+def mine_q(user) -> Q:
+    """What waits on ``user``: open hand-offs to them (or to their unit, for its leaders), and the
+    drafts at their step: their own drafts, review (drafting unit's leaders), signature (the
+    signer), issue (the issuing body's clerks); arrivals and assignment for clerks and leaders."""
+    held = Assignment.objects.filter(_my_assignments(user), status=OPEN).values("document_id")
+    q = Q(status=S.IN_PROGRESS, pk__in=held) | Q(status=S.DRAFT, drafted_by_id=user.pk)
+    if user.unit_id and _is_leader(user):
+        q |= Q(status=S.IN_REVIEW, drafting_unit_id=user.unit_id)
+        q |= Q(status=S.AWAITING_SIGNATURE, unit_id=user.unit_id, signer__isnull=True)
+        q |= Q(status=S.REGISTERED, unit_id=user.unit_id)
+    q |= Q(status=S.AWAITING_SIGNATURE, signer_id=user.pk)
+    if user.unit_id and _is_clerk(user):
+        q |= Q(status__in=[S.SIGNED, S.ARRIVED], unit_id=user.unit_id)
+    return q
+
+
+def queue_q(queue: str, user, today: date | None = None) -> Q:
+    today = today or workdays.today()
+    if queue == TO_REGISTER:
+        return Q(status=S.ARRIVED)
+    if queue == TO_ASSIGN:
+        return Q(status=S.REGISTERED)
+    if queue == MINE:
+        return mine_q(user)
+    if queue == DUE_SOON:
+        return Q(pk__in=Assignment.objects.filter(due_soon_q(today)).values("document_id"))
+    if queue == OVERDUE:
+        return Q(pk__in=Assignment.objects.filter(overdue_q(today)).values("document_id"))
+    if queue == WAITING:
+        waiting = Assignment.objects.filter(status=OPEN, from_unit_id=user.unit_id, parent__isnull=False)
+        return Q(status=S.IN_PROGRESS, pk__in=waiting.values("document_id"))
+    raise ValueError(queue)
+
+
+def in_queue(queryset: QuerySet, queue: str, user) -> QuerySet:
+    return queryset.filter(queue_q(queue, user))
+
+
+def _last_change() -> int:
+    return DocumentEvent.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def queue_counts(user) -> dict[str, int]:
+    """How many visible documents sit in each queue: cached per official until any document changes."""
+    roles_key = ",".join(sorted(roles.user_roles(user)))
+    key = f"documents:queues:{user.pk}:{user.unit_id}:{roles_key}:{workdays.today()}:{_last_change()}"
+    counts = cache.get(key)
+    if counts is None:
+        visible = Document.objects.visible_to(user)
+        counts = {name: visible.filter(queue_q(name, user)).count() for name in QUEUE_LABELS}
+        cache.set(key, counts, 600)
+    return counts
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+    count: int
+
+
+def queues(user) -> list[Queue]:
+    counts = queue_counts(user)
+    return [Queue(key, label, counts[key]) for key, label in QUEUE_LABELS.items()]
+
+
+# --- search -----------------------------------------------------------------------------------
+
+RANK_WINDOW = 5000  # matches ranked per query: the newest ones (see search())
+
+
+def search(user, text: str, *, direction: str = "", doc_type=None, unit=None, start=None, end=None):
+    """Accent-insensitive full-text search, ranked, scoped by ``visible_to``; filters are indexed columns.
+
+    The ``simple`` tsvector of the folded text is stored and GIN-indexed; a
+    query matches every word (the last as a prefix). Ranking reads each
+    match's vector, so it is done on the newest :data:`RANK_WINDOW` matches:
+    a word in half the city's documents still answers in bounded time.
+    """
+    query = tsquery(text)
+    if not query:
+        return Document.objects.none()
+    search_query = SearchQuery(query, search_type="raw", config="simple")
+    base = Document.objects.visible_to(user).filter(search_vector=search_query)
+    if direction in (Direction.OUTGOING, Direction.INCOMING):
+        base = base.filter(direction=direction)
+    if doc_type is not None:
+        base = base.filter(doc_type=doc_type)
+    if unit is not None:
+        base = base.filter(unit=unit)
+    if start is not None:
+        base = base.filter(created_at__gte=_start(start))
+    if end is not None:
+        base = base.filter(created_at__lt=_start(end, plus_day=True))
+    window = base.order_by("-id").values("pk")[:RANK_WINDOW]
+    return (
+        Document.objects.filter(pk__in=window)
+        .select_related("doc_type", "unit")
+        .annotate(rank=SearchRank(F("search_vector"), search_query, normalization=1))
+        .order_by("-rank", "-id")
+    )
+
+
+def _start(day: date, plus_day: bool = False) -> datetime:
+    """Midnight starting ``day`` (or the day after it) in Asia/Ho_Chi_Minh."""
+    return datetime.combine(day + timedelta(days=1 if plus_day else 0), time.min, tzinfo=workdays.TZ)
+
+
+# --- registers ---------------------------------------------------------------------------------
+
+REGISTER_LIMIT = 20_000  # rows a printed or exported register holds at most
+
+
+def outgoing_register(user, unit, start: date, end: date) -> QuerySet:
+    """Issued documents of ``unit`` in the period, in number order (withdrawn ones stay, voided)."""
+    return (
+        Document.objects.visible_to(user)
+        .filter(
+            direction=Direction.OUTGOING,
+            unit=unit,
+            number__isnull=False,
+            issued_at__gte=_start(start),
+            issued_at__lt=_start(end, plus_day=True),
+        )
+        .select_related("doc_type", "drafting_unit", "signing_authority")
+        .order_by("year", "series", "number")
+    )
+
+
+def incoming_register(user, unit, start: date, end: date) -> QuerySet:
+    """Registered incoming documents of ``unit`` in the period, in arrival-number order."""
+    return (
+        Document.objects.visible_to(user)
+        .filter(
+            direction=Direction.INCOMING,
+            unit=unit,
+            arrival_number__isnull=False,
+            arrived_at__gte=_start(start),
+            arrived_at__lt=_start(end, plus_day=True),
+        )
+        .select_related("doc_type", "lead_unit")
+        .order_by("year", "arrival_number")
+    )
+
+
+def register_units(user):
+    """Units whose registers ``user`` may open: the ones they see."""
+    from portal.models import Unit
+
+    return Unit.objects.visible_to(user).active().order_by("path")
+
+
+# ------------------------------------------------------------------------------------------
+# Certificates: expiry reminders and which certificate signs.
+# Reads with a rule in them: scoping, expiry reminders, which certificate signs.
+#
+# Expiry reminders (issue 8): a certificate is reminded of 30, 7 and 1 days
+# before it expires. :func:`due_reminders` takes ``today`` and returns the
+# ``(certificate, mark)`` pairs due; the reminder sweep stores each under
+# :func:`reminder_key` (the mark is part of the unique key), so a pair that is
+# due on several days running (a sweep missed, a certificate registered late)
+# is sent exactly once, and a missed mark is not sent late once the next one
+# is due: a certificate 5 days from expiry gets its 7-day reminder, not the
+# 30-day one. Revoked certificates, and certificates their holder has already
+# renewed (a later valid one of the same kind for the same person or unit),
+# are not reminded.
+#
+# ------------------------------------------------------------------------------------------
 
 REMINDER_MARKS = (30, 7, 1)  # days before expiry, largest first
 

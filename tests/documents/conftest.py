@@ -75,3 +75,27 @@ def make_pdf(title: str = "QUYẾT ĐỊNH", pages: int = 1) -> bytes:
 @pytest.fixture
 def document_pdf() -> bytes:
     return make_pdf()
+
+
+# --- the documents workflow (registers, routing, exchange) ---------------------------------
+
+
+@pytest.fixture
+def office(db):
+    from tests.documents.flows import Office
+
+    return Office()
+
+
+@pytest.fixture
+def decision_type(db):
+    from documents.models import DocumentType
+
+    return DocumentType.objects.get(code="QD")
+
+
+@pytest.fixture
+def letter_type(db):
+    from documents.models import DocumentType
+
+    return DocumentType.objects.get(code="CV")
