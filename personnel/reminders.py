@@ -16,7 +16,8 @@ c. a retirement decision due: ``reminder.retirement_decision_months`` (3)
    months before it (Decree 170/2025/NĐ-CP Art. 63);
 d. a labour contract ending within ``reminder.contract_end_days`` days;
 e. the official's signing certificate expiring within
-   ``reminder.certificate_days`` days (see :func:`certificate_source`).
+   ``reminder.certificate_days`` days, read from the documents app's
+   certificate registry (see :func:`certificate_source`).
 
 Each reminder is one row with a unique key holding the date it is about (a
 new raise, a corrected birth date or a renewed contract gives a new date and
@@ -135,20 +136,33 @@ def contract_end(today: date) -> int:
 
 
 def certificate_source():
-    """HOOK, documents app (issue 8, branch ``docsign``): the officials' signing certificates expiring.
+    """The officials' signing certificates expiring, read from the documents app's registry.
 
-    The registry is not on ``main`` yet. When ``documents.services`` offers
-    ``personal_certificates_expiring(first: date, last: date)``, an iterable of
-    ``(user_id, expires_on: date)`` for unrevoked personal certificates whose
-    holder has not renewed them, this hook returns it and the sweep reminds
-    the keepers of each holder's file. Until then it returns None and
-    nothing is queued. (Apps talk only through each other's ``services``.)
+    Through ``documents.selectors`` (issue 8): its own definition of "expiring"
+    (unrevoked, not renewed by a later certificate, within its reminder marks
+    of 30, 7 and 1 days: ``expiring(today, mark)``), of which the personal
+    certificates with a holder are kept. Returns a function ``(first, last)``
+    giving ``(user_id, expires_on)`` pairs, or None when the documents app is
+    not installed.
     """
     try:
-        from documents import services as documents_services
+        from documents import selectors as registry
+        from documents.models import CertificateKind
     except ImportError:
         return None
-    return getattr(documents_services, "personal_certificates_expiring", None)
+
+    def expiring_personal(first: date, last: date):
+        pairs = set()
+        for mark in registry.REMINDER_MARKS:
+            for certificate in registry.expiring(first, mark):
+                if certificate.kind != CertificateKind.PERSONAL or certificate.owner_id is None:
+                    continue
+                expires_on = workdays.local(certificate.not_after).date()
+                if first <= expires_on <= last:
+                    pairs.add((certificate.owner_id, expires_on))
+        return sorted(pairs)
+
+    return expiring_personal
 
 
 def certificate_expiry(today: date) -> int:

@@ -81,14 +81,32 @@ def test_nobody_is_reminded_about_their_own_file(settings_mail, ward_a, officer_
     assert set(Reminder.objects.values_list("recipient_user_id", flat=True)) == {home_affairs.pk}
 
 
-def test_certificate_hook_queues_once(settings_mail, monkeypatch, ward_a, officer_a, make_user):
-    official = make_user(unit=ward_a, role=roles.SPECIALIST, username="cv-cert")
+def test_signing_certificate_expiry_from_the_registry_once(
+    settings_mail, settings, ward_a, officer_a, make_user
+):
+    from datetime import timedelta
+
+    settings.ORG_SIGNING_KEY_SECRET = "test-organisation-key-secret-0123456789abcdef"
+
+    from documents import ca
+    from documents.models import CertificateKind
+
+    official = make_user(unit=ward_a, role=roles.SPECIALIST, username="cv-cert", full_name="Võ Thị Ký")
     file = make_file(officer_a, ward_a, user=official, rank=None)
-    assert reminders.certificate_source() is None  # the documents registry is not on main yet
-    monkeypatch.setattr(
-        reminders, "certificate_source", lambda: lambda first, last: [(official.pk, date(2026, 3, 20))]
+    authority = ca.create_authority("Test CA Mỹ Tho")
+    ca.issue(
+        authority,
+        kind=CertificateKind.PERSONAL,
+        common_name=official.full_name,
+        owner=official,
+        unit=ward_a,
+        not_before=NOW - timedelta(days=700),
+        not_after=NOW + timedelta(days=20),
+        passphrase="mật khẩu thử nghiệm",
+        kdf_iterations=2000,
     )
+    assert reminders.certificate_source() is not None
     outbox.sweep(NOW)
     outbox.sweep(NOW)
     row = Reminder.objects.get(kind="certificate_expiry")
-    assert (row.file_id, row.recipient_user_id, row.due_date) == (file.pk, officer_a.pk, date(2026, 3, 20))
+    assert (row.file_id, row.recipient_user_id, row.due_date) == (file.pk, officer_a.pk, date(2026, 3, 22))
