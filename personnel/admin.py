@@ -75,7 +75,7 @@ class PersonnelFileAdmin(admin.ModelAdmin):
     paginator = BoundedCountPaginator
     show_full_result_count = False
     show_facets = ShowFacets.NEVER
-    sortable_by = ("full_name", "birth_date", "next_step_due", "retirement_date")
+    sortable_by = ()  # sorted by given name (Vietnamese lists); the template renders the rows
     actions = None
     change_list_template = "admin/personnel/personnelfile/change_list.html"
 

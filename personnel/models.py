@@ -301,6 +301,9 @@ class PersonnelFile(models.Model):
         ]
         indexes = [
             models.Index(fields=["sort_name", "id"], name="pfile_sort"),
+            models.Index(
+                fields=["staff_number"], name="pfile_staff_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["unit", "sort_name", "id"], name="pfile_unit_sort"),
             models.Index(fields=["next_step_due"], name="pfile_step_due", condition=Q(status="active")),
             models.Index(fields=["retirement_date"], name="pfile_retirement", condition=Q(status="active")),

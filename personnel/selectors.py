@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from personnel.models import PersonnelFile
 from portal import roles
-from portal.scoping import NOTHING, sees_everything, subtree_q, top_unit, visible_unit_q
+from portal.scoping import NOTHING, sees_everything, subtree_q, visible_unit_ids
 
 STAFF_NUMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-/]{1,31}$")
 CCCD_RE = re.compile(r"^\d{12}$")
@@ -39,24 +39,41 @@ def _active_staff(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff)
 
 
-def _city(user):
-    cached = getattr(user, "_personnel_city", None)
-    if cached is None and user.unit_id:
-        cached = top_unit(user.unit)
-        user._personnel_city = cached
+def _city_path(user) -> str:
+    """The path of the top of the user's unit tree (``/1/``): the Home Affairs office's city, no query."""
+    return "/" + user.unit.path.strip("/").split("/")[0] + "/"
+
+
+def _subtree_ids(path: str) -> list[int]:
+    from portal.models import Unit
+
+    return list(Unit.objects.filter(path__startswith=path).values_list("pk", flat=True))
+
+
+def managed_unit_ids(user) -> list[int]:
+    """Ids of the units whose files ``user`` keeps (a personnel officer's subtree, the Home Affairs
+    office's city), read once per request: lists then filter on ``unit_id IN (…)``, an index range."""
+    if not _active_staff(user) or user.unit_id is None:
+        return []
+    cached = getattr(user, "_personnel_managed", None)
+    if cached is None:
+        if user.has_role(roles.HOME_AFFAIRS):
+            cached = _subtree_ids(_city_path(user))
+        elif user.has_role(roles.PERSONNEL_OFFICER):
+            cached = _subtree_ids(user.unit.path)
+        else:
+            cached = []
+        user._personnel_managed = cached
     return cached
+
+
+def _ids_q(lookup: str, ids) -> Q:
+    return Q(**{f"{lookup}__in": ids}) if ids else NOTHING
 
 
 def manage_scope_q(user, lookup: str = "unit") -> Q:
     """Files ``user`` keeps as a personnel officer or the Home Affairs office (``NOTHING`` otherwise)."""
-    if not _active_staff(user) or user.unit_id is None:
-        return NOTHING
-    q = NOTHING
-    if user.has_role(roles.HOME_AFFAIRS):
-        q = subtree_q(_city(user), lookup)
-    elif user.has_role(roles.PERSONNEL_OFFICER):
-        q = subtree_q(user.unit, lookup)
-    return q
+    return _ids_q(lookup, managed_unit_ids(user))
 
 
 def file_scope_q(user, prefix: str = "") -> Q:
@@ -70,10 +87,11 @@ def file_scope_q(user, prefix: str = "") -> Q:
     own = Q(**{f"{prefix}user": user})
     unit_lookup = f"{prefix}unit"
     if user.has_role(roles.LEADER):
-        leader = visible_unit_q(user, unit_lookup)
-        if leader == Q():
+        # The kernel's leader rule (their unit and its children; the top unit's leader, every unit).
+        leader_ids = visible_unit_ids(user)
+        if leader_ids is None:
             return Q()
-        own |= leader
+        own |= _ids_q(unit_lookup, leader_ids)
     return own | manage_scope_q(user, unit_lookup)
 
 
@@ -90,7 +108,7 @@ def in_manage_scope(user, unit) -> bool:
     if not _active_staff(user) or user.unit_id is None or unit is None:
         return False
     if user.has_role(roles.HOME_AFFAIRS):
-        return unit.path.startswith(_city(user).path)
+        return unit.path.startswith(_city_path(user))
     if user.has_role(roles.PERSONNEL_OFFICER):
         return unit.path.startswith(user.unit.path)
     return False
@@ -150,7 +168,7 @@ def search_files(queryset: QuerySet, term: str) -> QuerySet:
         search_vector=SearchQuery(query, search_type="raw", config="simple")
     )
     if STAFF_NUMBER_RE.match(compact) and any(ch.isdigit() for ch in compact):
-        return queryset.filter(Q(staff_number__startswith=compact.upper()) | Q(pk__in=by_text.values("pk")))
+        return queryset.filter(staff_number__startswith=compact.upper())  # names hold no digits
     return by_text
 
 

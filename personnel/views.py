@@ -381,13 +381,15 @@ def _unit_choices(user):
     units = Unit.objects.filter(active=True)
     if selectors.sees_everything(user):
         return units.order_by("path")
-    from django.db.models import Q
-
-    q = Q(pk=user.unit_id) if user.unit_id else Q(pk__in=[])
-    q |= selectors.manage_scope_q(user, "pk")
+    ids = set(selectors.managed_unit_ids(user))
+    if user.unit_id:
+        ids.add(user.unit_id)
     if user.has_role(roles.LEADER):
-        q |= selectors.visible_unit_q(user, "pk")
-    return units.filter(q).order_by("path")
+        leader_ids = selectors.visible_unit_ids(user)
+        if leader_ids is None:
+            return units.order_by("path")
+        ids.update(leader_ids)
+    return units.filter(pk__in=sorted(ids)).order_by("path")
 
 
 def import_view(request, model_admin):
