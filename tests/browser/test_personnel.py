@@ -26,6 +26,11 @@ def sign_in(page, base_url, username):
 
 @pytest.fixture
 def staff():
+    # Live-server tests flush the database: the law's data (a migration's rows) is loaded again.
+    from personnel import law_data
+    from personnel.models import LegalRule, Rank, RetirementAge, SalaryScale
+
+    law_data.load(LegalRule, RetirementAge, SalaryScale, Rank)
     city = UnitFactory(code="CITY", name="UBND thành phố", committee=True)
     ward = UnitFactory(code="P1", name="Phường 1", ward=True, parent=city)
     quarter = UnitFactory(code="P1-VP", name="Văn phòng UBND Phường 1", parent=ward)

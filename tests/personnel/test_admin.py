@@ -228,3 +228,85 @@ def test_correction_pages(client, world, officer_a):
     assert client.post(action, {"note": "Chưa có giấy tờ"}).status_code == 302
     request.refresh_from_db()
     assert request.status == "refused" and request.decision_note == "Chưa có giấy tờ"
+
+
+def test_decision_pdf_checked_by_content_and_served_in_scope(client, world, officer_a, officer_b):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.onestop.factories import PDF_BYTES
+    from tests.portal.test_uploads import HTML, pdf
+
+    client.force_login(officer_a)
+    url = reverse("admin:personnel_personnelfile_edit", args=[world["own"].pk, "decision"])
+    data = {"number": "15/QĐ-UBND", "signed_on": "2025-06-20", "title": "Điều động"}
+    for name, content in (("qd.pdf", pdf(javascript=True)), ("qd.pdf", HTML), ("qd.docx", PDF_BYTES)):
+        response = client.post(url, {**data, "document": SimpleUploadedFile(name, content)})
+        assert response.status_code == 200 and response.context["form"].errors
+    assert not world["own"].decisions.exists()
+    response = client.post(url, {**data, "document": SimpleUploadedFile("qd.pdf", PDF_BYTES)})
+    assert response.status_code == 302
+    decision = world["own"].decisions.get()
+    served = client.get(
+        reverse("admin:personnel_personnelfile_decision", args=[world["own"].pk, decision.pk])
+    )
+    assert served.status_code == 200 and served["Content-Type"] == "application/pdf"
+    client.force_login(officer_b)
+    assert (
+        client.get(
+            reverse("admin:personnel_personnelfile_decision", args=[world["own"].pk, decision.pk])
+        ).status_code
+        == 404
+    )
+
+
+def test_every_new_url_as_every_role_no_500_no_leak(client, world, officer_a, officer_b, home_affairs):
+    file = world["own"]
+    urls = [
+        reverse("admin:personnel_personnelfile_changelist"),
+        reverse("admin:personnel_personnelfile_add"),
+        reverse("admin:personnel_personnelfile_mine"),
+        reverse("admin:personnel_personnelfile_statistics"),
+        reverse("admin:personnel_personnelfile_export"),
+        reverse("admin:personnel_personnelfile_import"),
+        reverse("admin:personnel_correctionrequest_changelist"),
+        *[
+            reverse(f"admin:personnel_personnelfile_{n}", args=[file.pk])
+            for n in ("change", "sensitive", "pdf", "correction")
+        ],
+        *[
+            reverse("admin:personnel_personnelfile_edit", args=[file.pk, s])
+            for s in ("identity", "position", "salary", "sensitive")
+        ],
+    ]
+    roles_ = [
+        world["official"],
+        world["colleague"],
+        world["leader_a"],
+        world["city_leader"],
+        world["sysadmin"],
+        officer_a,
+        officer_b,
+        home_affairs,
+    ]
+    for user in roles_:
+        client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code in (200, 302, 403, 404), (user.username, url, response.status_code)
+            if response.status_code == 200 and "sensitive" not in url and "pdf" not in url:
+                assert "Lê Thị Mẹ" not in response.content.decode(errors="ignore"), (user.username, url)
+    # Edits by anyone but the keeper in scope change nothing.
+    for user in (world["official"], world["colleague"], world["leader_a"], officer_b):
+        client.force_login(user)
+        url = reverse("admin:personnel_personnelfile_edit", args=[file.pk, "identity"])
+        client.post(
+            url,
+            {
+                "full_name": "Đổi Tên",
+                "sex": "male",
+                "birth_date": "1985-05-20",
+                "category": "civil_servant",
+                "status": "active",
+            },
+        )
+    assert PersonnelFile.objects.get(pk=file.pk).full_name == "Trần Thị Riêng"
