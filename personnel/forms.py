@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from personnel import selectors
 from personnel.models import (
@@ -191,7 +192,7 @@ class TrainingForm(NoNulForm):
     institution = text(_("Institution"), 200, required=False)
     start_date = date_field(_("From"))
     end_date = date_field(_("Until"))
-    certificate = text(_("Certificate"), 160, required=False)
+    certificate = text(pgettext_lazy("training", "Certificate"), 160, required=False)
 
     def __init__(self, *args, file=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)

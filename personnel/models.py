@@ -31,6 +31,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.cases import CaseEvent
 from portal.models import Unit
@@ -539,7 +540,7 @@ class Training(models.Model):
     institution = models.CharField(_("institution"), max_length=200, blank=True)
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"))
-    certificate = models.CharField(_("certificate"), max_length=160, blank=True)
+    certificate = models.CharField(pgettext_lazy("training", "certificate"), max_length=160, blank=True)
 
     class Meta:
         verbose_name = _("training")
@@ -599,9 +600,9 @@ class Discipline(DecisionRef):
 
 class CorrectionStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Awaiting a decision")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("correction request", "Accepted")
     REFUSED = "refused", _("Refused")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("correction request", "Withdrawn")
 
 
 class CorrectionRequest(models.Model):
