@@ -44,6 +44,7 @@ check: $(STAMP)
 benchmark: $(STAMP)
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || echo "wrk missing: throughput not measured"
 	$(PY) -m portal.launcher exec -- $(PY) manage.py benchmark_onestop $(BENCH_ARGS)
+	$(PY) -m portal.launcher exec -- $(PY) manage.py benchmark_personnel $(PERSONNEL_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

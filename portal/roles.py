@@ -21,6 +21,8 @@ class RoleCode(models.TextChoices):
     SPECIALIST = "specialist", _("Specialist")
     LEADER = "leader", _("Leader")
     ONESTOP_OFFICER = "onestop_officer", _("One-stop officer")
+    PERSONNEL_OFFICER = "personnel_officer", _("Personnel officer")
+    HOME_AFFAIRS = "home_affairs", _("Home Affairs officer")
     SYSADMIN = "sysadmin", _("System administrator")
 
 
@@ -28,6 +30,8 @@ CLERK = RoleCode.CLERK
 SPECIALIST = RoleCode.SPECIALIST
 LEADER = RoleCode.LEADER
 ONESTOP_OFFICER = RoleCode.ONESTOP_OFFICER
+PERSONNEL_OFFICER = RoleCode.PERSONNEL_OFFICER  # keeps the staff records of a unit and its children
+HOME_AFFAIRS = RoleCode.HOME_AFFAIRS  # the Home Affairs office: the staff records of the whole city
 SYSADMIN = RoleCode.SYSADMIN
 
 # The group names a new installation starts with (Vietnamese is the working language).
@@ -36,6 +40,8 @@ DEFAULT_GROUP_NAMES = {
     SPECIALIST: "Chuyên viên",
     LEADER: "Lãnh đạo",
     ONESTOP_OFFICER: "Cán bộ một cửa",
+    PERSONNEL_OFFICER: "Cán bộ tổ chức - cán bộ",
+    HOME_AFFAIRS: "Phòng Nội vụ",
     SYSADMIN: "Quản trị hệ thống",
 }
 ROLE_LABELS = {code: code.label for code in RoleCode}
@@ -46,6 +52,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     SPECIALIST: ["portal.view_unit"],
     LEADER: ["portal.view_unit", "portal.view_user"],
     ONESTOP_OFFICER: ["portal.view_unit"],
+    PERSONNEL_OFFICER: ["portal.view_unit"],
+    HOME_AFFAIRS: ["portal.view_unit"],
     SYSADMIN: [
         "portal.view_unit",
         "portal.add_unit",

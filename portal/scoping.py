@@ -28,6 +28,20 @@ def sees_everything(user) -> bool:
     )
 
 
+def subtree_q(unit, unit_lookup: str = "unit") -> Q:
+    """Rows whose ``unit_lookup`` is ``unit`` or a unit below it (one indexed prefix match on the path)."""
+    path_lookup = "path__startswith" if unit_lookup == "pk" else f"{unit_lookup}__path__startswith"
+    return Q(**{path_lookup: unit.path})
+
+
+def top_unit(unit):
+    """The top of ``unit``'s tree (the city people's committee for a ward or a department)."""
+    from portal.models import Unit
+
+    root_id = int(unit.path.strip("/").split("/")[0]) if unit.path else unit.pk
+    return unit if root_id == unit.pk else Unit.objects.get(pk=root_id)
+
+
 def visible_unit_ids(user) -> list[int] | None:
     """Ids of the units whose records ``user`` may see; ``None`` means every unit."""
     if not (getattr(user, "is_authenticated", False) and user.is_active):
@@ -67,8 +81,7 @@ def visible_unit_q(user, unit_lookup: str = "unit", *, array: bool = False) -> Q
     if array:
         return Q(**{f"{unit_lookup}__overlap": visible_unit_ids(user)})
     if user.has_role(roles.LEADER):
-        path_lookup = "path__startswith" if unit_lookup == "pk" else f"{unit_lookup}__path__startswith"
-        return Q(**{path_lookup: user.unit.path})
+        return subtree_q(user.unit, unit_lookup)
     return Q(**{unit_lookup if unit_lookup != "pk" else "pk": user.unit_id})
 
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "onestop.apps.OnestopConfig",
     "documents.apps.DocumentsConfig",
     "feedback.apps.FeedbackConfig",
+    "personnel.apps.PersonnelConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

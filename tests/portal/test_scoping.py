@@ -58,3 +58,23 @@ def test_through_relation_lookup(ward_a, ward_b, make_user):
     AuditEvent.objects.create(actor=other, action="y")
     seen = visible_to(AuditEvent.objects.all(), officer, "actor__unit")
     assert list(seen.values_list("action", flat=True)) == ["x"]
+
+
+def test_subtree_q_and_top_unit(city, ward_a, ward_b):
+    from portal.scoping import subtree_q, top_unit
+
+    sub = UnitFactory(code="WA-SUB3", parent=ward_a)
+    assert set(Unit.objects.filter(subtree_q(ward_a, "pk"))) == {ward_a, sub}
+    assert top_unit(sub) == city
+    assert top_unit(city) == city
+
+
+def test_new_roles_have_groups_and_no_wider_scope(ward_a, make_user):
+    # The personnel roles exist as groups with default names; the kernel's
+    # scope gives them their own unit only (apps widen it for their records).
+    officer = make_user(unit=ward_a, role=roles.PERSONNEL_OFFICER)
+    home = make_user(unit=ward_a, role=roles.HOME_AFFAIRS, username="noi-vu")
+    sub = UnitFactory(code="WA-SUB4", parent=ward_a)
+    assert roles.group_for(roles.PERSONNEL_OFFICER).name == "Cán bộ tổ chức - cán bộ"
+    assert sub not in Unit.objects.visible_to(officer)
+    assert sub not in Unit.objects.visible_to(home)
