@@ -9,8 +9,11 @@ included.
 the same environment, then stop the embedded servers it started.
 
 Without DATABASE_URL / REDIS_URL the embedded PostgreSQL and Redis are
-started (see ``portal/embedded.py``). This module imports no Django code
-until the environment is ready.
+started here (see ``portal/embedded.py``) and their URLs passed on in the
+environment; without SECRET_KEY the key generated once into
+``var/secret_key`` is passed on. Settings never start or generate anything
+themselves. This module imports no Django code until the environment is
+ready.
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ class Services:
         self.started_redis = False
 
     def up(self) -> None:
+        if not os.environ.get("SECRET_KEY"):
+            os.environ["SECRET_KEY"] = embedded.secret_key()
+            _log(f"SECRET_KEY not set: using the key generated once into {embedded.VAR_DIR / 'secret_key'}")
         if not os.environ.get("DATABASE_URL"):
             was_running = embedded.postgres_pid() is not None
             os.environ["DATABASE_URL"] = embedded.database_url()

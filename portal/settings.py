@@ -2,8 +2,12 @@
 
 Production-safe by default: DEBUG is off, cookies are secure and HTTPS is
 enforced unless ``HTTPS=false`` is given (the local launcher does so).
-Without ``DATABASE_URL`` / ``REDIS_URL`` an embedded PostgreSQL and Redis
-are started under ``var/`` (see ``portal/embedded.py``).
+
+Importing this module starts nothing and writes nothing. Outside DEBUG,
+``SECRET_KEY``, ``DATABASE_URL`` and ``REDIS_URL`` must be set, or the import
+fails with a message saying which; the launcher (``make run``, ``make
+test``) starts the embedded PostgreSQL and Redis when no URL is given and
+passes every value on to its children (see ``portal/launcher.py``).
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal import embedded
-
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Local state (embedded servers' data, mail files, private files): never in the web root.
+VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -32,9 +37,25 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def required(name: str, debug_default: str, why: str) -> str:
+    """An environment variable production cannot do without; a development default under DEBUG."""
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    if DEBUG:
+        return debug_default
+    raise ImproperlyConfigured(
+        f"{name} is not set. {why} Set it in the environment, start the portal with `make run` "
+        "(which provides it), or set DEBUG=true for a development default."
+    )
+
+
 DEBUG = env_bool("DEBUG", False)
-# Without SECRET_KEY a random key is generated once and kept in var/.
-SECRET_KEY = os.environ.get("SECRET_KEY") or embedded.secret_key()
+SECRET_KEY = required(
+    "SECRET_KEY",
+    "django-insecure-development-only-key-never-use-in-production",
+    "It signs sessions, password-reset links and payment tokens.",
+)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -93,7 +114,9 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-DATABASE_URL = os.environ.get("DATABASE_URL") or embedded.database_url()
+DATABASE_URL = required(
+    "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal", "The portal keeps its data in PostgreSQL."
+)
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
@@ -102,13 +125,15 @@ DATABASES = {
     )
 }
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("The portal runs on PostgreSQL only.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis and Celery ----------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL") or embedded.redis_url()
+REDIS_URL = required(
+    "REDIS_URL",
+    "redis://127.0.0.1:6379/0",
+    "Redis holds the cache, sessions, rate limits and the Celery queue, shared by every process.",
+)
 if REDIS_URL.startswith("unix://"):
     CELERY_BROKER_URL = "redis+socket://" + REDIS_URL[len("unix://") :]
 else:
@@ -128,7 +153,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
     "visibility_timeout": 3600,
 }
-CELERY_BEAT_SCHEDULE_FILENAME = str(embedded.VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "housekeeping-daily": {
         "task": "portal.tasks.housekeeping",
@@ -147,6 +172,29 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 240},
     },
 }
+
+# --- Cache and sessions ------------------------------------------------------
+# One Redis for every process and node: rate limits, cached counts and
+# figures, sessions agree whichever gunicorn worker (or server) answers. An
+# unreachable Redis is a cache miss, never an error page (IGNORE_EXCEPTIONS):
+# pages are recomputed and sessions read from the database.
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "portal",
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+            "IGNORE_EXCEPTIONS": True,
+        },
+    }
+}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# Sessions: cached_db. Reads come from Redis; every write goes to PostgreSQL
+# first, so a Redis restart or outage logs nobody out and loses no citizen's
+# proof of a dossier (a pure cache session would vanish with Redis).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Auth ------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
@@ -181,12 +229,12 @@ USE_TZ = True
 # --- Static and private files -------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", embedded.VAR_DIR / "static"))
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         # Private: outside the web root, never served directly.
-        "OPTIONS": {"location": os.environ.get("PRIVATE_MEDIA_ROOT", str(embedded.VAR_DIR / "private"))},
+        "OPTIONS": {"location": os.environ.get("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private"))},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
@@ -201,7 +249,7 @@ EMAIL_BACKEND = os.environ.get(
     if os.environ.get("EMAIL_HOST")
     else "django.core.mail.backends.filebased.EmailBackend",
 )
-EMAIL_FILE_PATH = str(embedded.VAR_DIR / "mail")
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
