@@ -23,6 +23,7 @@ from onestop.models import Dossier, DossierStatus, Service
 from onestop.views.lookup import available_letters, payment_link, proven_dossier, public_status, remember
 from onestop.workflow import Citizen, WorkflowError
 from portal.forms import apply_service_errors
+from portal.links import absolute_url
 
 ACTION_SUBMIT = "submit"
 ACTION_DRAFT = "draft"
@@ -81,9 +82,7 @@ def _handle(request, service: Service, dossier: Dossier | None = None):
 def _render_form(request, service, form, dossier=None, status=200):
     context = {"service": service, "form": form, "dossier": dossier}
     if dossier is not None:
-        context["resume_url"] = request.build_absolute_uri(
-            reverse("onestop:draft", args=[dossier.draft_token])
-        )
+        context["resume_url"] = absolute_url(reverse("onestop:draft", args=[dossier.draft_token]))
     return render(request, "onestop/filing/form.html", context, status=status)
 
 

@@ -39,6 +39,7 @@ from onestop.workflow import Citizen, WorkflowError
 from portal import ratelimit
 from portal.audit import client_ip
 from portal.forms import apply_service_errors
+from portal.links import absolute_url
 from portal.pdf import response as pdf_response
 from portal.uploads import file_response
 from portal.validators import normalize_mobile
@@ -140,7 +141,7 @@ def proven_dossier(request, code: str) -> Dossier | None:
 
 def lookup_url(request, code: str) -> str:
     """Absolute URL of the look-up form prefilled with the code (printed as a QR code)."""
-    return request.build_absolute_uri(reverse("onestop:lookup") + "?" + urlencode({"ma": code}))
+    return absolute_url(reverse("onestop:lookup"), {"ma": code})
 
 
 def _to_form(code: str = ""):

@@ -58,6 +58,12 @@ def _kernel_data(transactional_db):
     calendar_data.load(CalendarDay)
 
 
+@pytest.fixture(autouse=True)
+def _portal_base_url(live_server, settings):
+    """Absolute links (payment callbacks, QR codes) name PORTAL_BASE_URL: here, the live server."""
+    settings.PORTAL_BASE_URL = live_server.url
+
+
 @pytest.fixture
 def axe_violations():
     def run(page):

@@ -221,7 +221,7 @@ def test_level_4_confirmation_offers_online_payment(client, cast):
     assert client.get(pay.group(1).replace("&amp;", "&")).status_code == 200
 
 
-def test_draft_saved_resumed_and_submitted(client, cast):
+def test_draft_saved_resumed_and_submitted(client, cast, settings):
     doc = mandatory(cast.service)
     # 1. Save a draft without documents nor consent.
     data = form_data(cast.service, cast.ward, action="draft", consent=None, **{f"doc_{doc.pk}": None})
@@ -237,7 +237,7 @@ def test_draft_saved_resumed_and_submitted(client, cast):
     html = page.content.decode()
     assert page.status_code == 200
     assert 'value="Nguyễn Văn An"' in html and 'value="1985-03-15"' in html
-    assert f"http://testserver/ho-so/nhap/{dossier.draft_token}/" in html
+    assert f"{settings.PORTAL_BASE_URL}/ho-so/nhap/{dossier.draft_token}/" in html
 
     # 3. Attach the form, then replace it with another file.
     draft_url = response["Location"]

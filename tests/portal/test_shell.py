@@ -27,14 +27,46 @@ def test_unknown_page_is_a_friendly_404(client, db):
     assert "Không tìm thấy trang" in page.content.decode()
 
 
-def test_healthz_reports_database_and_broker(client, db):
-    body = client.get(reverse("healthz")).json()
+TOKEN = "monitor-7f3a9c2e5b1d4a8f"
+
+
+def test_healthz_tells_anonymous_callers_only_ok(client, db):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.content == b"ok" and response["Content-Type"].startswith("text/plain")
+
+
+def test_healthz_reports_database_and_broker_to_a_monitor_with_the_token(client, db, settings):
+    settings.HEALTHZ_TOKEN = TOKEN
+    body = client.get(reverse("healthz"), HTTP_AUTHORIZATION=f"Bearer {TOKEN}").json()
     assert body["status"] == "ok" and body["database"] == "ok" and body["broker"] == "ok"
+    assert "last_beat" in body
+    assert client.get(reverse("healthz"), HTTP_X_HEALTHZ_TOKEN=TOKEN).json()["database"] == "ok"
+
+
+@pytest.mark.parametrize("token", ["", "wrong", TOKEN[:-1], TOKEN + "x"])
+def test_healthz_details_need_the_exact_token(client, db, settings, token):
+    settings.HEALTHZ_TOKEN = TOKEN
+    response = client.get(reverse("healthz"), HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.content == b"ok"
+
+
+def test_healthz_without_a_configured_token_shows_no_details(client, db, settings):
+    settings.HEALTHZ_TOKEN = ""
+    assert client.get(reverse("healthz"), HTTP_AUTHORIZATION="Bearer ").content == b"ok"
+
+
+def test_healthz_reports_details_to_staff(client, make_user):
+    client.force_login(make_user())
+    assert client.get(reverse("healthz")).json()["database"] == "ok"
 
 
 def test_healthz_503_when_broker_down(client, db, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
     response = client.get(reverse("healthz"))
+    assert response.status_code == 503 and response.content == b"unavailable"
+    settings.HEALTHZ_TOKEN = TOKEN
+    response = client.get(reverse("healthz"), HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
     assert response.status_code == 503
     assert response.json()["broker"] != "ok"
 
