@@ -74,6 +74,7 @@ def manage(*args: str) -> None:
 
 def run(host: str, port: int) -> int:
     os.environ.setdefault("HTTPS", "false")  # plain HTTP on this machine
+    os.environ.setdefault("PAYMENT_SANDBOX", "true")  # the demo pays through the local sandbox gateway
     os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
     services = Services()
     procs: list[subprocess.Popen] = []

@@ -287,15 +287,19 @@ LOGGING = {
 
 # Portal-specific knobs (city data lives in the database, not here).
 PORTAL_SITE_NAME = os.environ.get("PORTAL_SITE_NAME", _("Municipal e-government portal"))
-# Absolute address of the public site, for links in e-mails.
+# Absolute address of the public site: every absolute link (e-mails, QR codes,
+# payment callbacks) is built on it, never on a request's Host header.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
+# Monitors presenting this token (Authorization: Bearer …) see /healthz details; empty: staff only.
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 
-# Online payment (VNPAY 2.1.0 protocol). Without VNPAY_PAYMENT_URL the local
-# sandbox gateway is used, which speaks the same protocol; turn it off in
-# production with PAYMENT_SANDBOX=false once a real merchant account is set.
+# Online payment (VNPAY 2.1.0 protocol): a real gateway (VNPAY_PAYMENT_URL and
+# VNPAY_HASH_SECRET), or the local sandbox gateway, off unless switched on
+# (make run and the tests do) and never on beside a real gateway. A deploy
+# check errors while the sandbox is on (see onestop.payments).
 VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "MYTHO001")
-VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")  # empty: derived from SECRET_KEY
-VNPAY_PAYMENT_URL = os.environ.get("VNPAY_PAYMENT_URL", "")  # empty: the local sandbox
+VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")  # the real gateway's merchant secret
+VNPAY_PAYMENT_URL = os.environ.get("VNPAY_PAYMENT_URL", "")  # the real gateway's payment page
 VNPAY_RETURN_URL = os.environ.get("VNPAY_RETURN_URL", "")  # empty: this site's return page
 VNPAY_IPN_URL = os.environ.get("VNPAY_IPN_URL", "")  # empty: this site's IPN endpoint
-PAYMENT_SANDBOX = env_bool("PAYMENT_SANDBOX", True)
+PAYMENT_SANDBOX = env_bool("PAYMENT_SANDBOX", False) and not VNPAY_PAYMENT_URL

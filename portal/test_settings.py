@@ -30,3 +30,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_FAILURE_LIMIT = 5
+PAYMENT_SANDBOX = True  # the tests pay end to end through the local sandbox gateway, switched on here
