@@ -9,12 +9,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from portal import audit
+from portal.admin_site import StrictListFiltersMixin
 from portal.models import AuditEvent, CalendarDay, Heartbeat, SiteProfile, Unit, User
 from portal.scoping import sees_everything, visible_to
 
-admin.site.site_header = _("Back office")
-admin.site.site_title = _("Back office")
-admin.site.index_title = _("Work")
+
+class PortalModelAdmin(StrictListFiltersMixin, admin.ModelAdmin):
+    """The base of the portal's ModelAdmins."""
 
 
 class BoundedCountPaginator(Paginator):
@@ -78,7 +79,7 @@ class ScopedAdminMixin:
 
 
 @admin.register(Unit)
-class UnitAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class UnitAdmin(AuditedAdminMixin, ScopedAdminMixin, PortalModelAdmin):
     scope_lookups = ("pk",)
     list_display = ("name", "code", "kind", "parent", "admin_code", "active")
     list_filter = ("kind", "active")
@@ -89,7 +90,7 @@ class UnitAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdminMixin, ScopedAdminMixin, BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, ScopedAdminMixin, StrictListFiltersMixin, BaseUserAdmin):
     scope_lookups = ("unit",)
     list_display = ("username", "full_name", "unit", "position", "is_active", "is_staff")
     list_filter = ("is_active", "is_staff", "groups", "unit__kind")
@@ -113,7 +114,7 @@ class UserAdmin(AuditedAdminMixin, ScopedAdminMixin, BaseUserAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdminMixin, PortalModelAdmin):
     list_display = ("date", "kind", "name")
     list_filter = ("kind",)
     date_hierarchy = "date"
@@ -121,7 +122,7 @@ class CalendarDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, PortalModelAdmin):
     paginator = BoundedCountPaginator
     list_display = ("at", "actor_repr", "action", "object_repr", "ip_address")
     list_filter = ("action",)
@@ -141,7 +142,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SiteProfile)
-class SiteProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class SiteProfileAdmin(AuditedAdminMixin, PortalModelAdmin):
     list_display = ("portal_name", "city_name", "hotline")
 
     def has_add_permission(self, request):
@@ -152,7 +153,7 @@ class SiteProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Heartbeat)
-class HeartbeatAdmin(admin.ModelAdmin):
+class HeartbeatAdmin(PortalModelAdmin):
     list_display = ("name", "last_run", "detail")
 
     def has_add_permission(self, request):

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from portal import views
 
+handler400 = "portal.views.error_400"
 handler404 = "portal.views.error_404"
 handler500 = "portal.views.error_500"
 

@@ -89,6 +89,10 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+def error_400(request, exception):
+    return render(request, "400.html", status=400)
+
+
 def error_404(request, exception):
     return render(request, "404.html", status=404)
 
