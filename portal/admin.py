@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from portal import audit
+from portal import audit, roles
 from portal.admin_site import StrictListFiltersMixin
 from portal.models import AuditEvent, CalendarDay, Heartbeat, SiteProfile, Unit, User
 from portal.scoping import sees_everything, visible_to
@@ -111,6 +114,80 @@ class UserAdmin(AuditedAdminMixin, ScopedAdminMixin, StrictListFiltersMixin, Bas
         if unit_field is not None and not sees_everything(request.user):
             unit_field.queryset = Unit.objects.visible_to(request.user)
         return form
+
+    # --- only a superuser makes, edits or resets a superuser -------------------------------
+    # A system administrator who is not a superuser must not be able to climb:
+    # superuser status and direct permissions are read-only to them, superusers
+    # cannot be changed (the password-change view asks has_change_permission
+    # too), and the groups they may give are the portal's roles, or groups
+    # holding nothing they do not hold themselves.
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = grantable_groups(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        # Groups the editor may not give are not in the form: keep those the user already had.
+        kept = []
+        if change and not request.user.is_superuser:
+            grantable = set(grantable_groups(request.user).values_list("pk", flat=True))
+            kept = [group for group in form.instance.groups.all() if group.pk not in grantable]
+        super().save_related(request, form, formsets, change)
+        if kept:
+            form.instance.groups.add(*kept)
+
+
+def grantable_groups(user):
+    """The groups ``user`` may give: the portal's roles, and groups whose permissions ``user`` holds."""
+    if user.is_superuser:
+        return Group.objects.all()
+    beyond = Group.permissions.through.objects.exclude(permission_id__in=_held_permission_ids(user))
+    return Group.objects.filter(Q(name__in=roles.ROLE_NAMES.values()) | ~Q(pk__in=beyond.values("group_id")))
+
+
+def _held_permission_ids(user) -> list[int]:
+    from django.contrib.auth.models import Permission
+
+    held = user.get_all_permissions()
+    pairs = [perm.split(".", 1) for perm in held]
+    ids = []
+    for permission in Permission.objects.select_related("content_type").filter(
+        codename__in=[codename for _app, codename in pairs]
+    ):
+        if [permission.content_type.app_label, permission.codename] in pairs:
+            ids.append(permission.pk)
+    return ids
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedAdminMixin, StrictListFiltersMixin, BaseGroupAdmin):
+    """Roles are groups whose permissions the code sets (``portal.roles``): only a superuser edits them."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("permissions")
+        return fields
 
 
 @admin.register(CalendarDay)
