@@ -11,8 +11,13 @@ from django.contrib import admin
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 
 class StrictChangeList(ChangeList):
@@ -85,9 +90,56 @@ class StrictListFiltersMixin:
 
 
 class PortalAdminSite(admin.AdminSite):
+    """The back office: staff who passed both log-in steps (see ``portal/otp.py``)."""
+
     site_header = _("Back office")
     site_title = _("Back office")
     index_title = _("Work")
+
+    def has_permission(self, request):
+        from portal import otp
+
+        if not super().has_permission(request):
+            return False
+        return otp.verified(request) or not otp.required_for(request.user)
+
+    def get_urls(self):
+        from portal import otp
+
+        def view(function):
+            return lambda request: function(request, self)
+
+        return [
+            path("login/ma-xac-thuc/", view(otp.verify_view), name="otp_verify"),
+            path("login/thiet-lap/", view(otp.enrol_view), name="otp_enrol"),
+            *super().get_urls(),
+        ]
+
+    @method_decorator(never_cache)
+    def login(self, request, extra_context=None):
+        """Django's admin log-in, with the portal's two-step view (``portal.otp.StaffLoginView``)."""
+        from django.contrib.admin.forms import AdminAuthenticationForm
+
+        from portal import otp
+
+        if request.method == "GET" and self.has_permission(request):
+            return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
+        context = {
+            **self.each_context(request),
+            "title": _("Log in"),
+            "subtitle": None,
+            "app_path": request.get_full_path(),
+            "username": request.user.get_username(),
+        }
+        if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
+            context[REDIRECT_FIELD_NAME] = reverse("admin:index", current_app=self.name)
+        context.update(extra_context or {})
+        request.current_app = self.name
+        return otp.StaffLoginView.as_view(
+            extra_context=context,
+            authentication_form=self.login_form or AdminAuthenticationForm,
+            template_name=self.login_template or "admin/login.html",
+        )(request)
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Register as Django does, with :class:`StrictListFiltersMixin` mixed into every ModelAdmin."""

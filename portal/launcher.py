@@ -25,7 +25,7 @@ import sys
 import time
 import urllib.request
 
-from portal import embedded
+from portal import demo_otp, embedded
 
 BASE_DIR = embedded.BASE_DIR
 PY = sys.executable
@@ -174,12 +174,19 @@ def _banner(url: str) -> None:
  Back office (staff):    {url}admin/
 
  Demo log-ins (password for all: {DEMO_PASSWORD})
+ Then the two-step code: add the published demo key
+   {DEMO_KEY}
+ to an authenticator app (TOTP, 6 digits, 30 s),
+ or run `make demo-code` in another terminal for the code now.
    admin        system administrator
    ubnd.lanhdao city people's committee leader
    tuphap.cv    city justice department specialist
    tuphap.ld    city justice department leader
    p1.motcua    Ward 1 one-stop officer
    p1.lanhdao   Ward 1 leader
+
+ Online payments go to the local sandbox gateway (PAYMENT_SANDBOX=true):
+ no money moves.
 
  Press Ctrl-C to stop everything.
 ============================================================
@@ -189,6 +196,7 @@ def _banner(url: str) -> None:
 
 
 DEMO_PASSWORD = "demo-MyTho-2022"
+DEMO_KEY = " ".join(demo_otp.DEMO_TOTP_KEY_BASE32[i : i + 4] for i in range(0, 32, 4))
 
 
 def exec_(cmd: list[str]) -> int:

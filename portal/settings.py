@@ -77,10 +77,15 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.RequestContextMiddleware",
@@ -210,10 +217,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Staff need a second factor (TOTP or a backup code) to enter the back office
+# (portal/otp.py). Off only for a development machine.
+STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Cong dich vu cong")
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code
+# A staff session ends after this many idle hours (portal.middleware.StaffSessionMiddleware).
+STAFF_SESSION_IDLE_HOURS = int(os.environ.get("STAFF_SESSION_IDLE_HOURS", "8"))
+PASSWORD_RESET_TIMEOUT = 3 * 3600  # seconds a password-reset link stays valid
 
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Locked by username across addresses, and by address across usernames
+# (a guesser spreading attempts over several accounts from one address, or
+# over several addresses on one account, is stopped either way).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "portal.auth.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/lockout.html"
@@ -276,6 +294,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -305,3 +324,35 @@ VNPAY_PAYMENT_URL = os.environ.get("VNPAY_PAYMENT_URL", "")  # the real gateway'
 VNPAY_RETURN_URL = os.environ.get("VNPAY_RETURN_URL", "")  # empty: this site's return page
 VNPAY_IPN_URL = os.environ.get("VNPAY_IPN_URL", "")  # empty: this site's IPN endpoint
 PAYMENT_SANDBOX = env_bool("PAYMENT_SANDBOX", False) and not VNPAY_PAYMENT_URL
+
+
+def _origin(url: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Content Security Policy on every page (django-csp): scripts, styles, images and
+# fonts from this site only, no inline script anywhere, no framing, no plugins.
+# Forms may also go to the public address (PORTAL_BASE_URL) and the payment
+# gateway: browsers check form-action on a form's redirects too. The back office
+# additionally allows inline styles (Django's admin uses style attributes), not
+# inline scripts (portal.middleware.PortalCSPMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": [
+            "'self'",
+            *sorted({o for o in (_origin(PORTAL_BASE_URL), _origin(VNPAY_PAYMENT_URL)) if o}),
+        ],
+    }
+}

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import redis
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
@@ -99,3 +100,43 @@ def error_404(request, exception):
 
 def error_500(request):
     return render(request, "500.html", status=500)
+
+
+# --- password reset by e-mail (Django's views, the portal's templates) ------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form; the e-mailed link is on PORTAL_BASE_URL, never the request's Host."""
+
+    template_name = "portal/password/reset_form.html"
+    email_template_name = "portal/password/reset_email.txt"
+    subject_template_name = "portal/password/reset_subject.txt"
+
+    def form_valid(self, form):
+        from urllib.parse import urlsplit
+
+        from portal.links import base_url
+
+        base = urlsplit(base_url())
+        form.save(
+            domain_override=base.netloc,
+            use_https=base.scheme == "https",
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            extra_email_context={"base_url": base_url()},
+        )
+        return HttpResponseRedirect(self.get_success_url())
+
+
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="portal/password/reset_done.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="portal/password/reset_confirm.html"
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="portal/password/reset_complete.html"
+)

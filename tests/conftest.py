@@ -24,6 +24,14 @@ def _fresh_process_caches():
 
 
 @pytest.fixture
+def client():
+    """pytest-django's ``client``, whose ``force_login`` of staff also passes the second factor."""
+    from tests.otp import Client
+
+    return Client()
+
+
+@pytest.fixture
 def city(db):
     return UnitFactory(code="CITY", name="UBND thành phố", committee=True)
 

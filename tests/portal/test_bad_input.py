@@ -9,13 +9,13 @@ query string and a form of bad values. Nothing may answer 5xx.
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import get_resolver
 
 from onestop.models import DossierStatus
 from portal import roles
 from tests.factories import UserFactory
 from tests.onestop.factories import make_dossier
+from tests.otp import Client
 
 NUL = "%00"
 OVERLONG = "9" * 3000

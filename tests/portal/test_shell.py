@@ -127,4 +127,33 @@ def test_seed_demo_builds_the_city_of_the_article():
     }
     ward_officer = User.objects.get(username="p1.motcua")
     assert ward_officer.unit.name == "Phường 1" and ward_officer.check_password("demo-MyTho-2022")
+    # The demo log-ins pass two-step verification with the published demo key.
+    from django_otp import match_token
+
+    from portal.demo_otp import current_code
+
+    assert match_token(ward_officer, current_code()) is not None
     assert json.dumps(User.objects.get(username="tuphap.ld").has_role("leader")) == "true"
+
+
+def test_check_deploy_errors_while_the_payment_sandbox_is_on():
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "k" * 20 + "Zq8#x!Lm2$Vb7^Rt9&Wn4*Yp6(Hs3)Jd5-Gf1+Ca0" * 2,
+        "ALLOWED_HOSTS": "portal.mytho.gov.vn",
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "PAYMENT_SANDBOX": "true",
+    }
+    env.pop("HTTPS", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=BASE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "onestop.E001" in result.stdout + result.stderr
