@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import django_otp.plugins.otp_static.admin  # noqa: F401 - django-otp's admins are registered, then replaced
+import django_otp.plugins.otp_totp.admin  # noqa: F401
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -10,8 +12,10 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal import audit, roles
+from portal import audit
 from portal.admin_site import StrictListFiltersMixin
 from portal.models import AuditEvent, CalendarDay, Heartbeat, SiteProfile, Unit, User
 from portal.scoping import sees_everything, visible_to
@@ -159,7 +163,7 @@ def grantable_groups(user):
     if user.is_superuser:
         return Group.objects.all()
     beyond = Group.permissions.through.objects.exclude(permission_id__in=_held_permission_ids(user))
-    return Group.objects.filter(Q(name__in=roles.ROLE_NAMES.values()) | ~Q(pk__in=beyond.values("group_id")))
+    return Group.objects.filter(Q(role__isnull=False) | ~Q(pk__in=beyond.values("group_id")))
 
 
 def _held_permission_ids(user) -> list[int]:
@@ -232,6 +236,33 @@ class SiteProfileAdmin(AuditedAdminMixin, PortalModelAdmin):
 @admin.register(Heartbeat)
 class HeartbeatAdmin(PortalModelAdmin):
     list_display = ("name", "last_run", "detail")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- two-step devices: listed, and removable by whoever may (a lost phone), never shown -----------
+# django-otp's own admin shows a device's key and QR code (and its extra pages
+# answered 500 to a malformed id): replaced by a list that never shows a key.
+
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+@admin.register(TOTPDevice, StaticDevice)
+class DeviceAdmin(AuditedAdminMixin, PortalModelAdmin):
+    """An official's authenticator app or backup codes: deleting it makes them set up again."""
+
+    list_display = ("user", "name", "confirmed")
+    list_filter = ("confirmed",)
+    search_fields = ("user__username", "user__full_name")
+    list_select_related = ("user",)
+    fields = ("user", "name", "confirmed")
+    readonly_fields = ("user", "name", "confirmed")
 
     def has_add_permission(self, request):
         return False

@@ -204,3 +204,16 @@ def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(c
     response = client.post(reverse("admin_password_reset"), {"email": "ai-do@example.com"})
     assert response["Location"] == reverse("password_reset_done")
     assert mail.outbox == []
+
+
+def test_the_back_office_lists_devices_but_never_shows_a_key(client, official, db):
+    device = authenticator(official)
+    root = UserFactory(username="root", unit=None, is_superuser=True)
+    client.force_login(root)
+    listing = client.get(reverse("admin:otp_totp_totpdevice_changelist")).content.decode()
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk])).content.decode()
+    assert str(official) in listing
+    i = page.find(device.key)
+    assert i == -1, page[i - 300 : i + 50]
+    assert otp.base32_key(device) not in page and "otpauth" not in page
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code != 200

@@ -82,7 +82,7 @@ def test_sysadmin_cannot_give_a_group_holding_more_than_they_hold(client, sysadm
     assert response.status_code == 200  # the choice is refused
     assert not clerk.groups.filter(pk=everything.pk).exists()
     # Roles stay theirs to give.
-    leader = Group.objects.get(name=roles.ROLE_NAMES[roles.LEADER])
+    leader = roles.group_for(roles.LEADER)
     assert client.post(url, change_data(clerk, groups=[leader.pk])).status_code == 302
     assert list(clerk.groups.values_list("name", flat=True)) == [leader.name]
 
@@ -94,7 +94,7 @@ def test_a_group_they_cannot_give_is_kept_when_they_edit_its_member(client, sysa
     client.force_login(sysadmin)
     url = reverse("admin:portal_user_change", args=[clerk.pk])
     assert f'value="{special.pk}"' not in client.get(url).content.decode().split('name="groups"')[1][:2000]
-    role = Group.objects.get(name=roles.ROLE_NAMES[roles.CLERK])
+    role = roles.group_for(roles.CLERK)
     assert client.post(url, change_data(clerk, groups=[role.pk], phone="0912345678")).status_code == 302
     assert set(clerk.groups.all()) == {role, special}
 
@@ -125,7 +125,7 @@ def test_sysadmin_cannot_set_a_superusers_password(client, sysadmin, root):
 
 
 def test_sysadmin_cannot_change_a_roles_permissions(client, sysadmin):
-    group = Group.objects.get(name=roles.ROLE_NAMES[roles.SYSADMIN])
+    group = roles.group_for(roles.SYSADMIN)
     before = set(group.permissions.values_list("pk", flat=True))
     client.force_login(sysadmin)
     client.post(
