@@ -8,7 +8,6 @@ import time
 
 from django.test import Client as DjangoClient
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP, hotp, totp
 
 from portal import otp
@@ -56,9 +55,7 @@ class Client(DjangoClient):
     def force_login(self, user, backend=None):
         super().force_login(user, backend)
         if otp.required_for(user):
-            session = self.session
-            session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
-            session.save()
+            otp.mark_verified(self.session, user)
 
 
 def log_in(client, user, password: str = PASSWORD, code: str | None = None, **extra):
