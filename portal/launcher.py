@@ -75,6 +75,9 @@ def manage(*args: str) -> None:
 def run(host: str, port: int) -> int:
     os.environ.setdefault("HTTPS", "false")  # plain HTTP on this machine
     os.environ.setdefault("PAYMENT_SANDBOX", "true")  # the demo pays through the local sandbox gateway
+    # Absolute links (QR codes, e-mails, the sandbox's IPN) name the address this run serves.
+    public_host = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+    os.environ.setdefault("PORTAL_BASE_URL", f"http://{public_host}:{port}")
     os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
     services = Services()
     procs: list[subprocess.Popen] = []
