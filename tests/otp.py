@@ -66,3 +66,24 @@ def log_in(client, user, password: str = PASSWORD, code: str | None = None, **ex
     )
     assert first.status_code == 302 and first["Location"] == reverse("admin:otp_verify"), first
     return client.post(reverse("admin:otp_verify"), {"otp_token": code or current_code(device)}, **extra)
+
+
+def browser_sign_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    """Sign out whoever was signed in, then sign in through the admin's two steps in a real
+    browser, typing a real TOTP code of the user's authenticator device."""
+    import re
+
+    from playwright.sync_api import expect
+
+    from portal.models import User
+
+    device = authenticator(User.objects.get(username=username))
+    page.context.clear_cookies()
+    page.goto(f"{base_url}/admin/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Xác thực hai bước")).to_be_visible()
+    page.get_by_label("Mã xác thực").fill(unused_code(device))
+    page.get_by_role("button", name="Xác thực").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))

@@ -12,9 +12,8 @@ from onestop import services
 from onestop.models import Dossier, DossierStatus, Rating
 from onestop.workflow import Citizen
 from portal import ratelimit
-from tests.factories import PASSWORD
 from tests.onestop.factories import MOBILE, make_dossier, pdf_upload
-from tests.otp import authenticator, unused_code
+from tests.otp import browser_sign_in
 
 S = DossierStatus
 
@@ -32,19 +31,8 @@ def status_label(status) -> str:
 
 
 def sign_in(page, base_url, username):
-    """Sign out whoever was signed in, then sign in through the admin's two steps, typing a real TOTP code."""
-    from portal.models import User
-
-    device = authenticator(User.objects.get(username=username))
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/admin/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("heading", name="Xác thực hai bước")).to_be_visible()
-    page.get_by_label("Mã xác thực").fill(unused_code(device))
-    page.get_by_role("button", name="Xác thực").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    """Sign in through the admin's two steps (a real TOTP code), landing on the queues."""
+    browser_sign_in(page, base_url, username)
     expect(page.get_by_role("heading", name="Hàng đợi của tôi")).to_be_visible()
 
 
