@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint format check messages benchmark clean
+.PHONY: run test setup lint format check messages benchmark demo-code clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ benchmark: $(STAMP)
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || echo "wrk missing: throughput not measured"
 	$(PY) -m portal.launcher exec -- $(PY) manage.py benchmark_onestop $(BENCH_ARGS)
 	$(PY) -m portal.launcher exec -- $(PY) manage.py benchmark_personnel $(PERSONNEL_BENCH_ARGS)
+
+## The two-step code the demo log-ins accept now (the published demo key).
+demo-code: $(STAMP)
+	@$(PY) -m portal.demo_otp
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -9,6 +9,7 @@ class OnestopConfig(AppConfig):
     def ready(self):
         from onestop import notifications, reminders
         from onestop.models import Notification
+        from onestop.payments import checks  # noqa: F401 - registers the deploy checks
         from portal import outbox, roles
 
         outbox.register(

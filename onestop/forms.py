@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.models import RequiredDocument, Service
 from onestop.services import APPLICANT_FIELDS
+from portal.text import mask_identifier
 from portal.uploads import CITIZEN_DOCUMENTS, check_upload
 from portal.validators import normalize_mobile, validate_cccd, validate_mobile
 
@@ -99,6 +100,12 @@ class FilingForm(forms.Form):
         self.existing = self._existing_files()
         if dossier is not None:
             del self.fields["receiving_unit"]
+            if dossier.applicant_id_number:
+                field = self.fields["applicant_id_number"]
+                field.required = False
+                field.help_text = _(
+                    "Saved: %(masked)s. Leave it empty to keep it, or type the 12 digits again to change it."
+                ) % {"masked": mask_identifier(dossier.applicant_id_number)}
         else:
             units = service.receiving_units.filter(active=True).order_by("name")
             field = self.fields["receiving_unit"]
@@ -151,6 +158,8 @@ class FilingForm(forms.Form):
 
     def clean_applicant_id_number(self):
         value = "".join(self.cleaned_data["applicant_id_number"].split())
+        if not value and self.dossier is not None and self.dossier.applicant_id_number:
+            return self.dossier.applicant_id_number  # kept: the draft never shows it in full
         validate_cccd(value)
         return value
 

@@ -267,6 +267,8 @@ class Dossier(models.Model):
     request_summary = models.TextField(_("request"), blank=True)
     consent_at = models.DateTimeField(_("consent to personal-data processing"), null=True, blank=True)
     draft_token = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The draft link's last use (opened or saved); it expires DRAFT_LINK_DAYS after that.
+    draft_used_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Timeline (set by services only)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from onestop.models import DossierStatus, Notification, SupplementRequest
+from portal.links import base_url
 from portal.models import SiteProfile
 
 STATUS_IN_PLAIN_WORDS = {
@@ -32,10 +33,6 @@ STATUS_IN_PLAIN_WORDS = {
     DossierStatus.RESULT_READY: _("The result is ready."),
     DossierStatus.RETURNED: _("The result has been handed over."),
 }
-
-
-def base_url() -> str:
-    return getattr(settings, "PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
 
 
 def _url(name: str, fallback: str, *args) -> str:

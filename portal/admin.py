@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import django_otp.plugins.otp_static.admin  # noqa: F401 - django-otp's admins are registered, then replaced
+import django_otp.plugins.otp_totp.admin  # noqa: F401
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import audit
+from portal.admin_site import StrictListFiltersMixin
 from portal.models import AuditEvent, CalendarDay, Heartbeat, SiteProfile, Unit, User
 from portal.scoping import sees_everything, visible_to
 
-admin.site.site_header = _("Back office")
-admin.site.site_title = _("Back office")
-admin.site.index_title = _("Work")
+
+class PortalModelAdmin(StrictListFiltersMixin, admin.ModelAdmin):
+    """The base of the portal's ModelAdmins."""
 
 
 class BoundedCountPaginator(Paginator):
@@ -78,7 +86,7 @@ class ScopedAdminMixin:
 
 
 @admin.register(Unit)
-class UnitAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class UnitAdmin(AuditedAdminMixin, ScopedAdminMixin, PortalModelAdmin):
     scope_lookups = ("pk",)
     list_display = ("name", "code", "kind", "parent", "admin_code", "active")
     list_filter = ("kind", "active")
@@ -89,7 +97,7 @@ class UnitAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdminMixin, ScopedAdminMixin, BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, ScopedAdminMixin, StrictListFiltersMixin, BaseUserAdmin):
     scope_lookups = ("unit",)
     list_display = ("username", "full_name", "unit", "position", "is_active", "is_staff")
     list_filter = ("is_active", "is_staff", "groups", "unit__kind")
@@ -111,9 +119,83 @@ class UserAdmin(AuditedAdminMixin, ScopedAdminMixin, BaseUserAdmin):
             unit_field.queryset = Unit.objects.visible_to(request.user)
         return form
 
+    # --- only a superuser makes, edits or resets a superuser -------------------------------
+    # A system administrator who is not a superuser must not be able to climb:
+    # superuser status and direct permissions are read-only to them, superusers
+    # cannot be changed (the password-change view asks has_change_permission
+    # too), and the groups they may give are the portal's roles, or groups
+    # holding nothing they do not hold themselves.
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = grantable_groups(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        # Groups the editor may not give are not in the form: keep those the user already had.
+        kept = []
+        if change and not request.user.is_superuser:
+            grantable = set(grantable_groups(request.user).values_list("pk", flat=True))
+            kept = [group for group in form.instance.groups.all() if group.pk not in grantable]
+        super().save_related(request, form, formsets, change)
+        if kept:
+            form.instance.groups.add(*kept)
+
+
+def grantable_groups(user):
+    """The groups ``user`` may give: the portal's roles, and groups whose permissions ``user`` holds."""
+    if user.is_superuser:
+        return Group.objects.all()
+    beyond = Group.permissions.through.objects.exclude(permission_id__in=_held_permission_ids(user))
+    return Group.objects.filter(Q(role__isnull=False) | ~Q(pk__in=beyond.values("group_id")))
+
+
+def _held_permission_ids(user) -> list[int]:
+    from django.contrib.auth.models import Permission
+
+    held = user.get_all_permissions()
+    pairs = [perm.split(".", 1) for perm in held]
+    ids = []
+    for permission in Permission.objects.select_related("content_type").filter(
+        codename__in=[codename for _app, codename in pairs]
+    ):
+        if [permission.content_type.app_label, permission.codename] in pairs:
+            ids.append(permission.pk)
+    return ids
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedAdminMixin, StrictListFiltersMixin, BaseGroupAdmin):
+    """Roles are groups whose permissions the code sets (``portal.roles``): only a superuser edits them."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("permissions")
+        return fields
+
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdminMixin, PortalModelAdmin):
     list_display = ("date", "kind", "name")
     list_filter = ("kind",)
     date_hierarchy = "date"
@@ -121,7 +203,7 @@ class CalendarDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, PortalModelAdmin):
     paginator = BoundedCountPaginator
     list_display = ("at", "actor_repr", "action", "object_repr", "ip_address")
     list_filter = ("action",)
@@ -141,7 +223,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SiteProfile)
-class SiteProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class SiteProfileAdmin(AuditedAdminMixin, PortalModelAdmin):
     list_display = ("portal_name", "city_name", "hotline")
 
     def has_add_permission(self, request):
@@ -152,8 +234,35 @@ class SiteProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Heartbeat)
-class HeartbeatAdmin(admin.ModelAdmin):
+class HeartbeatAdmin(PortalModelAdmin):
     list_display = ("name", "last_run", "detail")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- two-step devices: listed, and removable by whoever may (a lost phone), never shown -----------
+# django-otp's own admin shows a device's key and QR code (and its extra pages
+# answered 500 to a malformed id): replaced by a list that never shows a key.
+
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+@admin.register(TOTPDevice, StaticDevice)
+class DeviceAdmin(AuditedAdminMixin, PortalModelAdmin):
+    """An official's authenticator app or backup codes: deleting it makes them set up again."""
+
+    list_display = ("user", "name", "confirmed")
+    list_filter = ("confirmed",)
+    search_fields = ("user__username", "user__full_name")
+    list_select_related = ("user",)
+    fields = ("user", "name", "confirmed")
+    readonly_fields = ("user", "name", "confirmed")
 
     def has_add_permission(self, request):
         return False

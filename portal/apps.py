@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -14,3 +15,9 @@ class PortalConfig(AppConfig):
         post_save.connect(workdays.clear_cache, sender=CalendarDay, dispatch_uid="cal_save")
         post_delete.connect(workdays.clear_cache, sender=CalendarDay, dispatch_uid="cal_delete")
         post_migrate.connect(signals.create_roles, dispatch_uid="portal_roles")
+
+
+class PortalAdminConfig(AdminConfig):
+    """Django's admin with the portal's site as ``admin.site`` (see ``portal/admin_site.py``)."""
+
+    default_site = "portal.admin_site.PortalAdminSite"

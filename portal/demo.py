@@ -351,9 +351,19 @@ def seed_staff(units: dict[str, Unit], progress=None) -> int:
     return len(created)
 
 
+def seed_demo_devices() -> None:
+    """The demo log-ins pass two-step verification with the published demo key (``portal.demo_otp``)."""
+    from portal import otp
+    from portal.demo_otp import DEMO_TOTP_KEY_HEX
+
+    for user in User.objects.filter(username__in=[row[0] for row in DEMO_USERS]):
+        otp.give_authenticator(user, DEMO_TOTP_KEY_HEX)
+
+
 def seed(progress=None) -> dict[str, int]:
     seed_site()
     calendar_data.load(CalendarDay)
     units = seed_units()
     created = seed_staff(units, progress)
+    seed_demo_devices()
     return {"units": len(units), "staff_created": created}

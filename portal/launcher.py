@@ -9,8 +9,11 @@ included.
 the same environment, then stop the embedded servers it started.
 
 Without DATABASE_URL / REDIS_URL the embedded PostgreSQL and Redis are
-started (see ``portal/embedded.py``). This module imports no Django code
-until the environment is ready.
+started here (see ``portal/embedded.py``) and their URLs passed on in the
+environment; without SECRET_KEY the key generated once into
+``var/secret_key`` is passed on. Settings never start or generate anything
+themselves. This module imports no Django code until the environment is
+ready.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import sys
 import time
 import urllib.request
 
-from portal import embedded
+from portal import demo_otp, embedded
 
 BASE_DIR = embedded.BASE_DIR
 PY = sys.executable
@@ -40,6 +43,9 @@ class Services:
         self.started_redis = False
 
     def up(self) -> None:
+        if not os.environ.get("SECRET_KEY"):
+            os.environ["SECRET_KEY"] = embedded.secret_key()
+            _log(f"SECRET_KEY not set: using the key generated once into {embedded.VAR_DIR / 'secret_key'}")
         if not os.environ.get("DATABASE_URL"):
             was_running = embedded.postgres_pid() is not None
             os.environ["DATABASE_URL"] = embedded.database_url()
@@ -68,6 +74,10 @@ def manage(*args: str) -> None:
 
 def run(host: str, port: int) -> int:
     os.environ.setdefault("HTTPS", "false")  # plain HTTP on this machine
+    os.environ.setdefault("PAYMENT_SANDBOX", "true")  # the demo pays through the local sandbox gateway
+    # Absolute links (QR codes, e-mails, the sandbox's IPN) name the address this run serves.
+    public_host = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+    os.environ.setdefault("PORTAL_BASE_URL", f"http://{public_host}:{port}")
     os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
     services = Services()
     procs: list[subprocess.Popen] = []
@@ -167,12 +177,19 @@ def _banner(url: str) -> None:
  Back office (staff):    {url}admin/
 
  Demo log-ins (password for all: {DEMO_PASSWORD})
+ Then the two-step code: add the published demo key
+   {DEMO_KEY}
+ to an authenticator app (TOTP, 6 digits, 30 s),
+ or run `make demo-code` in another terminal for the code now.
    admin        system administrator
    ubnd.lanhdao city people's committee leader
    tuphap.cv    city justice department specialist
    tuphap.ld    city justice department leader
    p1.motcua    Ward 1 one-stop officer
    p1.lanhdao   Ward 1 leader
+
+ Online payments go to the local sandbox gateway (PAYMENT_SANDBOX=true):
+ no money moves.
 
  Press Ctrl-C to stop everything.
 ============================================================
@@ -182,6 +199,7 @@ def _banner(url: str) -> None:
 
 
 DEMO_PASSWORD = "demo-MyTho-2022"
+DEMO_KEY = " ".join(demo_otp.DEMO_TOTP_KEY_BASE32[i : i + 4] for i in range(0, 32, 4))
 
 
 def exec_(cmd: list[str]) -> int:

@@ -1,3 +1,6 @@
+from csp.middleware import CSPMiddleware
+from django.core.exceptions import BadRequest
+
 from portal.audit import RequestInfo, client_ip, current_request
 
 
@@ -40,3 +43,93 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", code)
         return response
+
+
+NUL = "\x00"
+
+
+def _has_nul(querydict) -> bool:
+    return any(NUL in key or any(NUL in str(value) for value in values) for key, values in querydict.lists())
+
+
+class RejectNulMiddleware:
+    """A NUL byte anywhere in the request's path, query, form, file names or cookies is a 400.
+
+    No page needs one, and PostgreSQL refuses NUL in text: left to the views,
+    every lookup with one would be a 500. Fixed here once, at the root, for
+    every URL (forms also refuse NUL, with Django's own validator).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._bad(request):
+            raise BadRequest("NUL byte in the request")
+        return self.get_response(request)
+
+    @staticmethod
+    def _bad(request) -> bool:
+        if NUL in request.path_info or NUL in request.path:
+            return True
+        if _has_nul(request.GET):
+            return True
+        if any(NUL in key or NUL in value for key, value in request.COOKIES.items()):
+            return True
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            if _has_nul(request.POST):
+                return True
+            return any(NUL in key or NUL in (upload.name or "") for key, upload in request.FILES.items())
+        return False
+
+
+class StaffSessionMiddleware:
+    """A member of staff's session ends after ``STAFF_SESSION_IDLE_HOURS`` idle hours.
+
+    The time of the last request is kept in the session (rewritten at most
+    once a minute) and checked here, whatever the session backend; the
+    session's own expiry follows it so the store forgets idle sessions too.
+    Citizens' sessions keep Django's default age.
+    """
+
+    KEY = "portal_staff_seen"
+    REFRESH = 60  # seconds
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.contrib.auth import logout
+        from django.utils import timezone
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            idle = int(getattr(settings, "STAFF_SESSION_IDLE_HOURS", 8)) * 3600
+            now = timezone.now().timestamp()
+            seen = request.session.get(self.KEY)
+            if isinstance(seen, int | float) and now - seen > idle:
+                logout(request)
+            elif not isinstance(seen, int | float) or now - seen > self.REFRESH:
+                request.session[self.KEY] = now
+                request.session.set_expiry(idle)
+        return self.get_response(request)
+
+
+class PortalCSPMiddleware(CSPMiddleware):
+    """django-csp's policy (``CONTENT_SECURITY_POLICY``), with inline styles allowed in the back office.
+
+    Django's admin and the back office's templates use ``style`` attributes;
+    inline scripts stay forbidden there as everywhere.
+    """
+
+    ADMIN_PREFIX = "/admin/"
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if request.path.startswith(self.ADMIN_PREFIX) and parts.update is None:
+            parts.update = {"style-src": ["'unsafe-inline'"]}
+        return parts

@@ -2,8 +2,12 @@
 
 Production-safe by default: DEBUG is off, cookies are secure and HTTPS is
 enforced unless ``HTTPS=false`` is given (the local launcher does so).
-Without ``DATABASE_URL`` / ``REDIS_URL`` an embedded PostgreSQL and Redis
-are started under ``var/`` (see ``portal/embedded.py``).
+
+Importing this module starts nothing and writes nothing. Outside DEBUG,
+``SECRET_KEY``, ``DATABASE_URL`` and ``REDIS_URL`` must be set, or the import
+fails with a message saying which; the launcher (``make run``, ``make
+test``) starts the embedded PostgreSQL and Redis when no URL is given and
+passes every value on to its children (see ``portal/launcher.py``).
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal import embedded
-
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Local state (embedded servers' data, mail files, private files): never in the web root.
+VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -32,9 +37,25 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def required(name: str, debug_default: str, why: str) -> str:
+    """An environment variable production cannot do without; a development default under DEBUG."""
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    if DEBUG:
+        return debug_default
+    raise ImproperlyConfigured(
+        f"{name} is not set. {why} Set it in the environment, start the portal with `make run` "
+        "(which provides it), or set DEBUG=true for a development default."
+    )
+
+
 DEBUG = env_bool("DEBUG", False)
-# Without SECRET_KEY a random key is generated once and kept in var/.
-SECRET_KEY = os.environ.get("SECRET_KEY") or embedded.secret_key()
+SECRET_KEY = required(
+    "SECRET_KEY",
+    "django-insecure-development-only-key-never-use-in-production",
+    "It signs sessions, password-reset links and payment tokens.",
+)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -45,7 +66,7 @@ INSTALLED_APPS = [
     "documents.apps.DocumentsConfig",
     "feedback.apps.FeedbackConfig",
     "personnel.apps.PersonnelConfig",
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",  # django.contrib.admin with the portal's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,16 +77,24 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.RequestContextMiddleware",
@@ -93,7 +122,9 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-DATABASE_URL = os.environ.get("DATABASE_URL") or embedded.database_url()
+DATABASE_URL = required(
+    "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal", "The portal keeps its data in PostgreSQL."
+)
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
@@ -102,13 +133,15 @@ DATABASES = {
     )
 }
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("The portal runs on PostgreSQL only.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis and Celery ----------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL") or embedded.redis_url()
+REDIS_URL = required(
+    "REDIS_URL",
+    "redis://127.0.0.1:6379/0",
+    "Redis holds the cache, sessions, rate limits and the Celery queue, shared by every process.",
+)
 if REDIS_URL.startswith("unix://"):
     CELERY_BROKER_URL = "redis+socket://" + REDIS_URL[len("unix://") :]
 else:
@@ -128,7 +161,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
     "visibility_timeout": 3600,
 }
-CELERY_BEAT_SCHEDULE_FILENAME = str(embedded.VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "housekeeping-daily": {
         "task": "portal.tasks.housekeeping",
@@ -148,6 +181,29 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Cache and sessions ------------------------------------------------------
+# One Redis for every process and node: rate limits, cached counts and
+# figures, sessions agree whichever gunicorn worker (or server) answers. An
+# unreachable Redis is a cache miss, never an error page (IGNORE_EXCEPTIONS):
+# pages are recomputed and sessions read from the database.
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "portal",
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+            "IGNORE_EXCEPTIONS": True,
+        },
+    }
+}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# Sessions: cached_db. Reads come from Redis; every write goes to PostgreSQL
+# first, so a Redis restart or outage logs nobody out and loses no citizen's
+# proof of a dossier (a pure cache session would vanish with Redis).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # --- Auth ------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
@@ -161,10 +217,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Staff need a second factor (TOTP or a backup code) to enter the back office
+# (portal/otp.py). Off only for a development machine.
+STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Cong dich vu cong")
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code
+# A staff session ends after this many idle hours (portal.middleware.StaffSessionMiddleware).
+STAFF_SESSION_IDLE_HOURS = int(os.environ.get("STAFF_SESSION_IDLE_HOURS", "8"))
+PASSWORD_RESET_TIMEOUT = 3 * 3600  # seconds a password-reset link stays valid
 
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Locked by username across addresses, and by address across usernames
+# (a guesser spreading attempts over several accounts from one address, or
+# over several addresses on one account, is stopped either way).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "portal.auth.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/lockout.html"
 AXES_VERBOSE = False
@@ -181,12 +249,12 @@ USE_TZ = True
 # --- Static and private files -------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", embedded.VAR_DIR / "static"))
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         # Private: outside the web root, never served directly.
-        "OPTIONS": {"location": os.environ.get("PRIVATE_MEDIA_ROOT", str(embedded.VAR_DIR / "private"))},
+        "OPTIONS": {"location": os.environ.get("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private"))},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
@@ -201,7 +269,7 @@ EMAIL_BACKEND = os.environ.get(
     if os.environ.get("EMAIL_HOST")
     else "django.core.mail.backends.filebased.EmailBackend",
 )
-EMAIL_FILE_PATH = str(embedded.VAR_DIR / "mail")
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -226,6 +294,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -239,15 +308,51 @@ LOGGING = {
 
 # Portal-specific knobs (city data lives in the database, not here).
 PORTAL_SITE_NAME = os.environ.get("PORTAL_SITE_NAME", _("Municipal e-government portal"))
-# Absolute address of the public site, for links in e-mails.
+# Absolute address of the public site: every absolute link (e-mails, QR codes,
+# payment callbacks) is built on it, never on a request's Host header.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
+# Monitors presenting this token (Authorization: Bearer …) see /healthz details; empty: staff only.
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 
-# Online payment (VNPAY 2.1.0 protocol). Without VNPAY_PAYMENT_URL the local
-# sandbox gateway is used, which speaks the same protocol; turn it off in
-# production with PAYMENT_SANDBOX=false once a real merchant account is set.
+# Online payment (VNPAY 2.1.0 protocol): a real gateway (VNPAY_PAYMENT_URL and
+# VNPAY_HASH_SECRET), or the local sandbox gateway, off unless switched on
+# (make run and the tests do) and never on beside a real gateway. A deploy
+# check errors while the sandbox is on (see onestop.payments).
 VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "MYTHO001")
-VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")  # empty: derived from SECRET_KEY
-VNPAY_PAYMENT_URL = os.environ.get("VNPAY_PAYMENT_URL", "")  # empty: the local sandbox
+VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")  # the real gateway's merchant secret
+VNPAY_PAYMENT_URL = os.environ.get("VNPAY_PAYMENT_URL", "")  # the real gateway's payment page
 VNPAY_RETURN_URL = os.environ.get("VNPAY_RETURN_URL", "")  # empty: this site's return page
 VNPAY_IPN_URL = os.environ.get("VNPAY_IPN_URL", "")  # empty: this site's IPN endpoint
-PAYMENT_SANDBOX = env_bool("PAYMENT_SANDBOX", True)
+PAYMENT_SANDBOX = env_bool("PAYMENT_SANDBOX", False) and not VNPAY_PAYMENT_URL
+
+
+def _origin(url: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Content Security Policy on every page (django-csp): scripts, styles, images and
+# fonts from this site only, no inline script anywhere, no framing, no plugins.
+# Forms may also go to the public address (PORTAL_BASE_URL) and the payment
+# gateway: browsers check form-action on a form's redirects too. The back office
+# additionally allows inline styles (Django's admin uses style attributes), not
+# inline scripts (portal.middleware.PortalCSPMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": [
+            "'self'",
+            *sorted({o for o in (_origin(PORTAL_BASE_URL), _origin(VNPAY_PAYMENT_URL)) if o}),
+        ],
+    }
+}

@@ -6,7 +6,11 @@ must change is changed here.
 
 import os
 
-from portal.settings import *  # noqa: F403
+# Tests sign with their own key; every other value comes from the environment
+# (.envrc-test or the launcher), as in production.
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+
+from portal.settings import *  # noqa: E402, F403
 
 HTTPS = False
 SECURE_SSL_REDIRECT = False
@@ -21,8 +25,9 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(embedded.VAR_DIR / "test-private")},  # noqa: F405
+        "OPTIONS": {"location": str(VAR_DIR / "test-private")},  # noqa: F405
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_FAILURE_LIMIT = 5
+PAYMENT_SANDBOX = True  # the tests pay end to end through the local sandbox gateway, switched on here

@@ -23,6 +23,18 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", stripped.lower()).strip()
 
 
+def mask_identifier(value: str, visible: int = 4) -> str:
+    """A personal number shown by its last digits only: ``********0123``.
+
+    >>> mask_identifier("082085000123")
+    '********0123'
+    """
+    value = value or ""
+    if len(value) <= visible:
+        return "*" * len(value)
+    return "*" * (len(value) - visible) + value[-visible:]
+
+
 def search_terms(text: str) -> list[str]:
     """The folded words of a query, for a ``simple`` text-search configuration."""
     return _TOKEN.findall(fold(text))

@@ -3,20 +3,32 @@ import pytest
 from tests.factories import PASSWORD, UnitFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _fresh_process_caches():
-    """Per-process caches (calendar, site profile, counts) must not outlive a test's rolled-back rows."""
+def _clear_caches():
     from django.core.cache import cache
 
     from portal import models, workdays
 
     workdays.clear_cache()
     models._site_profile_cache.clear()
-    cache.clear()
+    # The cache's own keys only (its prefix): cache.clear() would flush the
+    # whole Redis database, Celery's queue and the rate limiter included.
+    cache.delete_pattern("*")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Caches (calendar, site profile, counts in Redis) must not outlive a test's rolled-back rows."""
+    _clear_caches()
     yield
-    workdays.clear_cache()
-    models._site_profile_cache.clear()
-    cache.clear()
+    _clear_caches()
+
+
+@pytest.fixture
+def client():
+    """pytest-django's ``client``, whose ``force_login`` of staff also passes the second factor."""
+    from tests.otp import Client
+
+    return Client()
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.gov.vn")
     is_staff = True
     unit = factory.SubFactory(UnitFactory)
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)  # hashed before the row is saved
 
     class Params:
         citizen = factory.Trait(is_staff=False, unit=None)

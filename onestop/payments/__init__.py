@@ -10,16 +10,19 @@ source of truth) and the browser's return. Every write goes through
 Settings, each read with ``getattr(settings, ...)``:
 
 - ``VNPAY_TMN_CODE``: the merchant's terminal code (default ``MYTHO001``).
-- ``VNPAY_HASH_SECRET``: the merchant's hash secret (default: derived from
-  ``SECRET_KEY`` by HMAC, so secret and stable).
-- ``VNPAY_PAYMENT_URL``: the gateway's payment page (default: the local
-  sandbox gateway on the host the citizen uses).
-- ``VNPAY_RETURN_URL``: where the gateway sends the browser back (default:
-  ``onestop:payment_return`` on the host the citizen uses).
-- ``VNPAY_IPN_URL``: the merchant IPN URL the sandbox calls (default:
-  ``onestop:payment_ipn`` on the host the payer's browser used).
-- ``PAYMENT_SANDBOX``: serve the local sandbox gateway (default True; when
-  False its pages answer 404).
+- ``VNPAY_HASH_SECRET``: the merchant's hash secret at the real gateway.
+- ``VNPAY_PAYMENT_URL``: the real gateway's payment page. When it is set the
+  sandbox is off, whatever ``PAYMENT_SANDBOX`` says, and payments are signed
+  with ``VNPAY_HASH_SECRET`` (no secret: no online payment).
+- ``PAYMENT_SANDBOX``: serve the local sandbox gateway at VNPAY's path (off
+  unless switched on; ``make run`` and the tests switch it on). The sandbox
+  and the merchant then sign with a sandbox secret derived from
+  ``SECRET_KEY``, never with ``VNPAY_HASH_SECRET``, so a real merchant
+  secret can never be used to sign a result this site forges itself. A
+  deploy check (``check --deploy``) errors while the sandbox is on.
+- ``VNPAY_RETURN_URL``, ``VNPAY_IPN_URL``: where the gateway sends the browser
+  back / its IPN (default: ``onestop:payment_return`` / ``onestop:payment_ipn``
+  on ``PORTAL_BASE_URL``, never on the Host header of a request).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from onestop import services
 from onestop.models import Dossier, Payment
 from onestop.payments import vnpay
 from onestop.workflow import WorkflowError
+from portal.links import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -88,39 +92,44 @@ def tmn_code() -> str:
     return getattr(settings, "VNPAY_TMN_CODE", "") or "MYTHO001"
 
 
-def hash_secret() -> str:
-    configured = getattr(settings, "VNPAY_HASH_SECRET", "")
-    if configured:
-        return configured
+def real_gateway_url() -> str:
+    return getattr(settings, "VNPAY_PAYMENT_URL", "") or ""
+
+
+def sandbox_enabled() -> bool:
+    """The local sandbox gateway runs only when switched on, and never beside a real gateway."""
+    return bool(getattr(settings, "PAYMENT_SANDBOX", False)) and not real_gateway_url()
+
+
+def sandbox_secret() -> str:
+    """The sandbox's hash secret: derived from SECRET_KEY, never the real merchant secret."""
     digest = hmac.new(settings.SECRET_KEY.encode(), b"onestop.payments.vnpay-hash-secret", hashlib.sha256)
     return digest.hexdigest()[:32].upper()
 
 
-def sandbox_enabled() -> bool:
-    return bool(getattr(settings, "PAYMENT_SANDBOX", True))
-
-
-def gateway_url(request) -> str | None:
-    """The gateway's payment page, or None when no gateway is configured."""
-    configured = getattr(settings, "VNPAY_PAYMENT_URL", "")
-    if configured:
-        return configured
+def hash_secret() -> str:
+    """The secret payments are signed and checked with: the sandbox's, or the real merchant's."""
     if sandbox_enabled():
-        return request.build_absolute_uri(reverse("onestop:sandbox_vnpay"))
+        return sandbox_secret()
+    return getattr(settings, "VNPAY_HASH_SECRET", "") or ""
+
+
+def gateway_url() -> str | None:
+    """The gateway's payment page, or None when no gateway is usable."""
+    if real_gateway_url():
+        return real_gateway_url() if hash_secret() else None
+    if sandbox_enabled():
+        return absolute_url(reverse("onestop:sandbox_vnpay"))
     return None
 
 
-def return_url(request) -> str:
-    return getattr(settings, "VNPAY_RETURN_URL", "") or request.build_absolute_uri(
-        reverse("onestop:payment_return")
-    )
+def return_url() -> str:
+    return getattr(settings, "VNPAY_RETURN_URL", "") or absolute_url(reverse("onestop:payment_return"))
 
 
-def ipn_url(request) -> str:
+def ipn_url() -> str:
     """The merchant's IPN URL (what a merchant registers with VNPAY; the sandbox calls it)."""
-    return getattr(settings, "VNPAY_IPN_URL", "") or request.build_absolute_uri(
-        reverse("onestop:payment_ipn")
-    )
+    return getattr(settings, "VNPAY_IPN_URL", "") or absolute_url(reverse("onestop:payment_ipn"))
 
 
 # --- the citizen's proof -------------------------------------------------------------------
@@ -165,7 +174,7 @@ def order_info(payment: Payment) -> str:
 
 def gateway_redirect_url(request, payment: Payment) -> str | None:
     """The signed gateway URL for ``payment``, or None when no gateway is configured."""
-    base = gateway_url(request)
+    base = gateway_url()
     if base is None:
         return None
     from portal.audit import client_ip
@@ -175,7 +184,7 @@ def gateway_redirect_url(request, payment: Payment) -> str | None:
         txn_ref=payment.txn_ref,
         amount=payment.amount,
         order_info=order_info(payment),
-        return_url=return_url(request),
+        return_url=return_url(),
         ip_address=client_ip(request) or "127.0.0.1",
         locale="en" if (get_language() or "vi").startswith("en") else "vn",
     )
@@ -207,8 +216,14 @@ def record_result(params, via: str) -> Outcome:
     ``via`` says which channel brought it ("ipn" or "return"); it is kept in
     the payment's raw data. Never raises: every problem is an IPN answer.
     """
-    if not vnpay.verify(params, hash_secret()):
+    secret = hash_secret()
+    if not secret or not vnpay.verify(params, secret):
         return Outcome(vnpay.IPN_INVALID_SIGNATURE)
+    if not vnpay.is_result(params) or params.get("vnp_TmnCode") != tmn_code():
+        # Signed, but not a gateway verdict: the signed *request* (in the
+        # payer's address bar while at the gateway) carries no result and
+        # must never settle, or fail, the payment.
+        return Outcome(vnpay.IPN_NOT_A_RESULT)
     result = vnpay.read_result(params)
     try:
         return _record(result, via)

@@ -6,7 +6,9 @@ pick a bank and pay or cancel, then tells the merchant the signed result
 over HTTP only: a server-to-server GET to the merchant's IPN URL, and the
 browser's redirect to ``vnp_ReturnUrl``. It never calls the portal's
 services. Served at VNPAY's own path, ``/sandbox/vnpay/paymentv2/vpcpay.html``,
-only while ``PAYMENT_SANDBOX`` is on (404 otherwise). No money moves.
+only while :func:`onestop.payments.sandbox_enabled` (``PAYMENT_SANDBOX`` on and
+no real gateway configured; 404 otherwise). It signs with the sandbox secret
+only, never the real merchant's. No money moves.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def check_request(params) -> dict[str, str]:
     fields = {key: params.get(key, "") for key in params if key.startswith("vnp_")}
     if fields.get("vnp_TmnCode") != payments.tmn_code():
         raise GatewayError(_("Unknown merchant (vnp_TmnCode)."))
-    if not vnpay.verify(fields, payments.hash_secret()):
+    if not vnpay.verify(fields, payments.sandbox_secret()):
         raise GatewayError(_("Invalid signature."))
     if fields.get("vnp_Version") != vnpay.VERSION or fields.get("vnp_Command") != vnpay.COMMAND_PAY:
         raise GatewayError(_("Unsupported version or command."))
@@ -101,7 +103,7 @@ def result_params(request_fields: dict[str, str], paid: bool, bank_code: str) ->
     }
     if paid:
         result["vnp_BankTranNo"] = f"VNP{secrets.randbelow(10**8):08d}"
-    return vnpay.signed(result, payments.hash_secret())
+    return vnpay.signed(result, payments.sandbox_secret())
 
 
 def notify_merchant(url: str, result: dict[str, str]) -> dict | None:
@@ -151,7 +153,7 @@ def _act(request, fields):
     if action not in (PAY, CANCEL):
         return _page(request, fields)
     result = result_params(fields, paid=action == PAY, bank_code=bank_code if action == PAY else "")
-    notify_merchant(payments.ipn_url(request), result)
+    notify_merchant(payments.ipn_url(), result)
     return_url = fields["vnp_ReturnUrl"]
     return HttpResponseRedirect(f"{return_url}{'&' if '?' in return_url else '?'}{urlencode(result)}")
 

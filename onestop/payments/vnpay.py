@@ -59,6 +59,30 @@ IPN_ALREADY_CONFIRMED = ("02", "Order already confirmed")
 IPN_INVALID_AMOUNT = ("04", "Invalid amount")
 IPN_INVALID_SIGNATURE = ("97", "Invalid signature")
 IPN_UNKNOWN_ERROR = ("99", "Unknown error")
+IPN_NOT_A_RESULT = ("99", "Invalid request")
+
+# What the gateway's verdict (IPN and return) always carries, and what only a
+# payment *request* carries (VNPAY 2.1.0 parameter lists). The request is
+# signed with the same secret, so the signature alone cannot tell them apart.
+RESULT_FIELDS = (
+    "vnp_TmnCode",
+    "vnp_TxnRef",
+    "vnp_Amount",
+    "vnp_ResponseCode",
+    "vnp_TransactionNo",
+    "vnp_TransactionStatus",
+)
+REQUEST_ONLY_FIELDS = (
+    "vnp_Version",
+    "vnp_Command",
+    "vnp_CreateDate",
+    "vnp_CurrCode",
+    "vnp_ExpireDate",
+    "vnp_IpAddr",
+    "vnp_Locale",
+    "vnp_OrderType",
+    "vnp_ReturnUrl",
+)
 
 
 def format_date(moment: datetime) -> str:
@@ -187,6 +211,13 @@ def read_result(params: Mapping[str, object]) -> PaymentResult:
         tmn_code=values.get("vnp_TmnCode", ""),
         params=values,
     )
+
+
+def is_result(params: Mapping[str, object]) -> bool:
+    """True when ``params`` are shaped as a gateway verdict: every result field, no request field."""
+    if any(not str(params.get(name) or "") for name in RESULT_FIELDS):
+        return False
+    return not any(name in params for name in REQUEST_ONLY_FIELDS)
 
 
 def ipn_answer(answer: tuple[str, str]) -> dict[str, str]:

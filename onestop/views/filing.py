@@ -4,15 +4,23 @@ The whole form, every file included, is validated before any service is
 called; the services then run inside one outer transaction, so a refused
 submission leaves nothing half-saved. A draft is proven by its token (the
 resume link); a submitted dossier by the session (see ``lookup.remember``).
+
+A resume link expires ``DRAFT_LINK_DAYS`` (30) days after its last use; each
+use (opening or saving the draft) renews it. The draft never shows the
+applicant's CCCD in full: the form shows its last digits and keeps the saved
+number unless a new one is typed.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -23,9 +31,22 @@ from onestop.models import Dossier, DossierStatus, Service
 from onestop.views.lookup import available_letters, payment_link, proven_dossier, public_status, remember
 from onestop.workflow import Citizen, WorkflowError
 from portal.forms import apply_service_errors
+from portal.links import absolute_url
 
 ACTION_SUBMIT = "submit"
 ACTION_DRAFT = "draft"
+DRAFT_LINK_DAYS = 30
+
+
+def draft_link_expired(dossier: Dossier) -> bool:
+    """The resume link has not been used for DRAFT_LINK_DAYS days."""
+    last_use = dossier.draft_used_at or dossier.created_at
+    return timezone.now() - last_use > timedelta(days=DRAFT_LINK_DAYS)
+
+
+def _renew_draft_link(dossier: Dossier) -> None:
+    dossier.draft_used_at = timezone.now()
+    Dossier.objects.filter(pk=dossier.pk).update(draft_used_at=dossier.draft_used_at)
 
 
 def _service(code: str) -> Service | None:
@@ -81,9 +102,7 @@ def _handle(request, service: Service, dossier: Dossier | None = None):
 def _render_form(request, service, form, dossier=None, status=200):
     context = {"service": service, "form": form, "dossier": dossier}
     if dossier is not None:
-        context["resume_url"] = request.build_absolute_uri(
-            reverse("onestop:draft", args=[dossier.draft_token])
-        )
+        context["resume_url"] = absolute_url(reverse("onestop:draft", args=[dossier.draft_token]))
     return render(request, "onestop/filing/form.html", context, status=status)
 
 
@@ -101,7 +120,8 @@ def file_dossier(request, code):
 
 
 def _initial(dossier: Dossier) -> dict:
-    initial = {key: getattr(dossier, key) for key in APPLICANT_FIELDS}
+    # Never the CCCD: the form shows it masked and keeps it unless a new one is typed.
+    initial = {key: getattr(dossier, key) for key in APPLICANT_FIELDS if key != "applicant_id_number"}
     initial["consent"] = dossier.consent_at is not None
     return initial
 
@@ -118,6 +138,14 @@ def resume_draft(request, token):
         return render(request, "onestop/filing/unknown_draft.html", status=404)
     if dossier.status != DossierStatus.DRAFT:
         return render(request, "onestop/filing/already_submitted.html", {"dossier": dossier})
+    if draft_link_expired(dossier):
+        return render(
+            request,
+            "onestop/filing/unknown_draft.html",
+            {"expired": True, "days": DRAFT_LINK_DAYS},
+            status=410,
+        )
+    _renew_draft_link(dossier)
     service = _service(dossier.service.code)
     if request.method == "POST":
         return _handle(request, service, dossier)

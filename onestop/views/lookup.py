@@ -1,8 +1,10 @@
 """Citizens look up a dossier: by its code plus the applicant's mobile or CCCD.
 
 No enumeration: a wrong code and a wrong mobile get exactly the same answer,
-and failed attempts are limited per client address and per code (Redis
-counters, see ``portal.ratelimit``; a Redis outage lets look-ups through).
+and failed attempts are limited per client address (across codes) and per
+code *from that address* (Redis counters, see ``portal.ratelimit``; a Redis
+outage lets look-ups through). There is no limit per code alone: failing on a
+dossier's code from elsewhere must never lock its applicant out.
 A successful look-up, like a submission, stores the dossier's id in the
 session: that proof, and nothing else, opens the detail page, its letters
 and its files (private storage, never a public URL). On that page the
@@ -39,6 +41,7 @@ from onestop.workflow import Citizen, WorkflowError
 from portal import ratelimit
 from portal.audit import client_ip
 from portal.forms import apply_service_errors
+from portal.links import absolute_url
 from portal.pdf import response as pdf_response
 from portal.uploads import file_response
 from portal.validators import normalize_mobile
@@ -140,7 +143,7 @@ def proven_dossier(request, code: str) -> Dossier | None:
 
 def lookup_url(request, code: str) -> str:
     """Absolute URL of the look-up form prefilled with the code (printed as a QR code)."""
-    return request.build_absolute_uri(reverse("onestop:lookup") + "?" + urlencode({"ma": code}))
+    return absolute_url(reverse("onestop:lookup"), {"ma": code})
 
 
 def _to_form(code: str = ""):
@@ -151,9 +154,11 @@ def _to_form(code: str = ""):
 # --- the look-up form --------------------------------------------------------------------
 
 
-def _limits() -> tuple[int, int]:
+def _limits() -> tuple[int, int, int]:
+    """Failed look-ups allowed per address, per (code, address), and the window in seconds."""
     return (
         int(getattr(settings, "ONESTOP_LOOKUP_LIMIT", 10)),
+        int(getattr(settings, "ONESTOP_LOOKUP_CODE_LIMIT", 5)),
         int(getattr(settings, "ONESTOP_LOOKUP_WINDOW", 600)),
     )
 
@@ -183,9 +188,14 @@ def lookup(request):
     if not form.is_valid():
         return render(request, "onestop/lookup/form.html", {"form": form})
     code, secret = form.cleaned_data["code"], form.cleaned_data["secret"]
-    limit, window = _limits()
-    keys = [ratelimit.key("lookup-ip", client_ip(request) or "?"), ratelimit.key("lookup-code", code.upper())]
-    if not ratelimit.hit(keys, limit, window):
+    limit, code_limit, window = _limits()
+    ip = client_ip(request) or "?"
+    per_ip = [ratelimit.key("lookup-ip", ip)]
+    per_code = [ratelimit.key("lookup-code-ip", f"{code.upper()}\n{ip}")]
+    keys = per_ip + per_code
+    allowed = ratelimit.hit(per_ip, limit, window)
+    allowed = ratelimit.hit(per_code, code_limit, window) and allowed
+    if not allowed:
         log.info("look-up rate limit reached for %s", client_ip(request))
         error = _("Too many attempts. For your security, please try again in %(minutes)s minutes.") % {
             "minutes": max(1, window // 60)

@@ -120,6 +120,12 @@ def payment_return(request):
             _("The payment result could not be verified"),
             _("The data sent back by the payment gateway is not correctly signed. Nothing was changed."),
         )
+    if outcome.answer == vnpay.IPN_NOT_A_RESULT:
+        return _result_error(
+            request,
+            _("The payment result could not be verified"),
+            _("This address does not carry a result from the payment gateway. Nothing was changed."),
+        )
     if outcome.payment is None or outcome.answer == vnpay.IPN_INVALID_AMOUNT:
         return _result_error(
             request,

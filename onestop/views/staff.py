@@ -9,7 +9,6 @@ a 404, whatever id is typed. Workflow actions are refused by the workflow
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -35,6 +34,7 @@ from onestop.workflow import DossierAction
 from portal import pdf, roles, workdays
 from portal.admin_actions import ActionSpec, with_note
 from portal.forms import NoteForm, apply_service_errors
+from portal.links import absolute_url
 from portal.uploads import file_response
 
 # --- workflow actions: what each button asks for and which service it calls -------------
@@ -270,7 +270,7 @@ def _lookup_url(request, dossier: Dossier) -> str:
         path = reverse("onestop:lookup")
     except NoReverseMatch:
         path = "/"
-    return request.build_absolute_uri(path) + "?" + urlencode({"ma": dossier.code or ""})
+    return absolute_url(path, {"ma": dossier.code or ""})
 
 
 def _letter(name: str):

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -17,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from onestop import stats
 from onestop.stats import PART_CHOICES, Period
-from portal import audit, workdays
+from portal import audit, exports, workdays
 from portal.scoping import visible_unit_ids
 
 
@@ -217,12 +214,9 @@ def stats_csv(request):
     """The figures of the units the official may see (``visible_unit_ids``), for Excel (UTF-8 BOM)."""
     _form, period = period_from(request)
     report = stats.report(period, unit_ids=visible_unit_ids(request.user))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="thong-ke-mot-cua-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"'
+    response = exports.csv_response(
+        f"thong-ke-mot-cua-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv", csv_rows(report)
     )
-    response.write("\ufeff")
-    csv.writer(response).writerows(csv_rows(report))
     audit.record(
         "onestop.stats_export",
         actor=request.user,

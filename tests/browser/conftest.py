@@ -58,12 +58,32 @@ def _kernel_data(transactional_db):
     calendar_data.load(CalendarDay)
 
 
+@pytest.fixture(autouse=True)
+def _portal_base_url(live_server, settings):
+    """Absolute links (payment callbacks, QR codes) name PORTAL_BASE_URL: here, the live server."""
+    settings.PORTAL_BASE_URL = live_server.url
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(page):
+    """Every journey runs under the Content Security Policy: anything it blocks fails the test."""
+    blocked = []
+    page.on(
+        "console",
+        lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    yield
+    assert blocked == [], "the Content Security Policy blocked:\n" + "\n".join(blocked)
+
+
 @pytest.fixture
 def axe_violations():
     def run(page):
         if not AXE.exists():
             pytest.fail(f"axe-core missing at {AXE}: run `npm ci`")
-        page.add_script_tag(path=str(AXE))
+        # Evaluated through the DevTools protocol: a <script> tag would be (rightly) blocked
+        # by the page's Content Security Policy.
+        page.evaluate(AXE.read_text() + "\n;undefined")
         return page.evaluate(
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
             ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"

@@ -12,8 +12,8 @@ from onestop import services
 from onestop.models import Dossier, DossierStatus, Rating
 from onestop.workflow import Citizen
 from portal import ratelimit
-from tests.factories import PASSWORD
 from tests.onestop.factories import MOBILE, make_dossier, pdf_upload
+from tests.otp import browser_sign_in
 
 S = DossierStatus
 
@@ -31,13 +31,8 @@ def status_label(status) -> str:
 
 
 def sign_in(page, base_url, username):
-    """Sign out whoever was signed in, then sign in through the admin's login form."""
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/admin/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    """Sign in through the admin's two steps (a real TOTP code), landing on the queues."""
+    browser_sign_in(page, base_url, username)
     expect(page.get_by_role("heading", name="Hàng đợi của tôi")).to_be_visible()
 
 

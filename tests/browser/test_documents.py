@@ -3,14 +3,12 @@ the sender sees their statuses, and a search without accents finds it."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from documents import catalogue
 from tests.documents.flows import Office, make_docx
-from tests.factories import PASSWORD
+from tests.otp import browser_sign_in
 
 
 @pytest.fixture
@@ -20,12 +18,8 @@ def office(transactional_db):
 
 
 def sign_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/admin/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    """Through the admin's two steps, typing a real TOTP code (tests/otp.py)."""
+    browser_sign_in(page, base, username)
 
 
 def press(page, name):

@@ -11,17 +11,14 @@ from playwright.sync_api import expect
 
 from personnel.models import PersonnelFile
 from portal import roles
-from tests.factories import PASSWORD, UnitFactory, UserFactory
+from tests.factories import UnitFactory, UserFactory
+from tests.otp import browser_sign_in
 from tests.personnel.factories import make_file
 
 
 def sign_in(page, base_url, username):
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/admin/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("input[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    """Through the admin's two steps, typing a real TOTP code (tests/otp.py)."""
+    browser_sign_in(page, base_url, username)
 
 
 @pytest.fixture

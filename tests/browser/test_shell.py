@@ -4,6 +4,7 @@ from playwright.sync_api import expect
 
 from portal import roles
 from tests.factories import PASSWORD, UnitFactory, UserFactory
+from tests.otp import code_for_key
 
 
 def test_home_page_and_language_switch(page, live_server):
@@ -32,13 +33,23 @@ def test_axe_check_can_fail(page, live_server, axe_violations):
     assert {"image-alt", "label"} <= ids
 
 
-def test_staff_sign_in_reaches_admin_home(page, live_server):
+def test_staff_first_sign_in_sets_up_two_step_verification(page, live_server, axe_violations):
+    """An official without a device: password, then the authenticator app's set-up, a real code, backup codes."""
     ward = UnitFactory(code="P1", name="Phường 1", ward=True)
     UserFactory(username="p1.motcua", unit=ward, role=roles.ONESTOP_OFFICER)
     page.goto(live_server.url + "/admin/")
     page.get_by_label("Tên đăng nhập").fill("p1.motcua")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Thiết lập xác thực hai bước")).to_be_visible()
+    expect(page.get_by_role("img", name="Mã QR của khóa")).to_be_visible()
+    assert axe_violations(page) == []
+    key = page.get_by_test_id("otp-key").inner_text()
+    page.get_by_label("Mã ứng dụng hiển thị").fill(code_for_key(key))
+    page.get_by_role("button", name="Xác nhận").click()
+    expect(page.get_by_role("heading", name="Mã dự phòng của bạn")).to_be_visible()
+    expect(page.get_by_test_id("backup-codes").locator("li")).to_have_count(10)
+    page.get_by_role("link", name="Vào hệ thống nghiệp vụ").click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
     expect(page.get_by_role("button", name="Thoát")).to_be_visible()
 

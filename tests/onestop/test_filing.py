@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -221,7 +222,7 @@ def test_level_4_confirmation_offers_online_payment(client, cast):
     assert client.get(pay.group(1).replace("&amp;", "&")).status_code == 200
 
 
-def test_draft_saved_resumed_and_submitted(client, cast):
+def test_draft_saved_resumed_and_submitted(client, cast, settings):
     doc = mandatory(cast.service)
     # 1. Save a draft without documents nor consent.
     data = form_data(cast.service, cast.ward, action="draft", consent=None, **{f"doc_{doc.pk}": None})
@@ -237,7 +238,7 @@ def test_draft_saved_resumed_and_submitted(client, cast):
     html = page.content.decode()
     assert page.status_code == 200
     assert 'value="Nguyễn Văn An"' in html and 'value="1985-03-15"' in html
-    assert f"http://testserver/ho-so/nhap/{dossier.draft_token}/" in html
+    assert f"{settings.PORTAL_BASE_URL}/ho-so/nhap/{dossier.draft_token}/" in html
 
     # 3. Attach the form, then replace it with another file.
     draft_url = response["Location"]
@@ -286,7 +287,8 @@ def test_draft_resume_keeps_errors_next_to_fields_and_changes_nothing(client, ca
     assert dossier.files.count() == 1
 
 
-@pytest.mark.parametrize("token", ["x", "a" * 32, "a" * 200, "%00..%3Cscript%3E"])
+# A NUL byte is a 400 (see tests/portal/test_bad_input.py).
+@pytest.mark.parametrize("token", ["x", "a" * 32, "a" * 200, "..%3Cscript%3E"])
 def test_unknown_draft_token_is_a_friendly_404(client, cast, token):
     response = client.get(f"/ho-so/nhap/{token}/")
     assert response.status_code == 404
@@ -306,3 +308,54 @@ def test_garbage_input_never_errors(client, cast, data):
     response = client.post(file_url(cast.service), {"action": "submit", **data})
     assert response.status_code == 400
     assert_nothing_saved()
+
+
+# --- draft links: they expire, and never show the whole CCCD ----------------------------------
+
+
+def _save_draft(client, cast):
+    client.post(file_url(cast.service), form_data(cast.service, cast.ward, action="draft"))
+    dossier = Dossier.objects.get()
+    return dossier, f"/ho-so/nhap/{dossier.draft_token}/"
+
+
+def test_draft_link_expires_30_days_after_its_last_use(client, cast):
+    import time_machine
+    from django.utils import timezone
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        dossier, url = _save_draft(client, cast)
+    with time_machine.travel(start + timedelta(days=29), tick=False):
+        assert client.get(url).status_code == 200  # used: renewed
+    with time_machine.travel(start + timedelta(days=58), tick=False):
+        assert client.get(url).status_code == 200  # 29 days after the last use
+    with time_machine.travel(start + timedelta(days=89), tick=False):
+        page = client.get(url)
+        assert page.status_code == 410
+        assert "Liên kết bản nháp đã hết hạn" in page.content.decode()
+        assert "Nguyễn Văn An" not in page.content.decode()
+        edit = form_data(cast.service, cast.ward, action="draft", applicant_name="Kẻ Khác")
+        assert client.post(url, edit).status_code == 410
+    dossier.refresh_from_db()
+    assert dossier.applicant_name == "Nguyễn Văn An"
+
+
+def test_draft_never_shows_the_full_cccd_and_keeps_it_unless_changed(client, cast):
+    dossier, url = _save_draft(client, cast)
+    html = client.get(url).content.decode()
+    assert CCCD not in html
+    assert "********0123" in html
+
+    def edit(**changes):
+        data = form_data(cast.service, cast.ward, action="draft", **changes)
+        return {k: v for k, v in data.items() if k != "receiving_unit"}
+
+    response = client.post(url, edit(applicant_id_number="", applicant_address="34 Ấp Bắc"))
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.applicant_id_number == CCCD and dossier.applicant_address == "34 Ấp Bắc"
+    assert CCCD not in client.get(url).content.decode()
+    assert client.post(url, edit(applicant_id_number="082085000456")).status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.applicant_id_number == "082085000456"

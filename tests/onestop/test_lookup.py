@@ -92,12 +92,24 @@ def test_rate_limit_per_client_address(client, cast):
     assert look_up(Client(), dossier.code, MOBILE, ip="198.51.100.1").status_code == 302
 
 
-def test_rate_limit_per_code_across_addresses(client, cast):
+def test_failing_on_a_code_from_elsewhere_never_locks_its_applicant_out(client, cast):
+    """Before the fix ten failures on a code from anywhere locked the code for everyone."""
     dossier = make_dossier(cast, DossierStatus.SUBMITTED)
-    for n in range(10):
-        assert alert(look_up(Client(), dossier.code, f"09000000{n:02d}", ip=f"192.0.2.{n}")) == NOT_FOUND
-    blocked = look_up(Client(), dossier.code, MOBILE, ip="192.0.2.200")
-    assert blocked.status_code == 429
+    for n in range(30):
+        look_up(Client(), dossier.code, f"09000000{n:02d}", ip=f"192.0.2.{n % 15}")
+    assert look_up(Client(), dossier.code, MOBILE, ip="198.51.100.20").status_code == 302
+
+
+def test_rate_limit_per_code_from_one_address(client, cast):
+    dossier = make_dossier(cast, DossierStatus.SUBMITTED)
+    other = make_dossier(cast, DossierStatus.SUBMITTED)
+    for n in range(5):
+        assert alert(look_up(client, dossier.code, f"09000000{n:02d}")) == NOT_FOUND
+    blocked = look_up(client, dossier.code, MOBILE)  # the sixth try on this code from this address
+    assert blocked.status_code == 429 and TOO_MANY in blocked.content.decode()
+    # The address may still look up another dossier, and the applicant elsewhere theirs.
+    assert look_up(client, other.code, MOBILE).status_code == 302
+    assert look_up(Client(), dossier.code, MOBILE, ip="198.51.100.1").status_code == 302
 
 
 def test_successes_do_not_count_against_the_client(client, cast, settings):

@@ -107,15 +107,21 @@ def test_verify_accepts_the_signed_params_and_rejects_tampering():
     assert not vnpay.verify(params, "ANOTHERSECRET")
 
 
-def test_payment_url_carries_every_protocol_field(client, awaiting):
+def test_payment_url_carries_every_protocol_field(client, settings, awaiting):
+    """Every callback address is on PORTAL_BASE_URL, whatever Host the payer's request named."""
+    settings.PORTAL_BASE_URL = "https://dichvucong.mytho.gov.vn"
+    settings.ALLOWED_HOSTS = ["testserver", "evil.example"]  # a host Django accepts, but not ours
     token = payments.payment_token(awaiting)
     moment = datetime(2025, 3, 5, 7, 30, 0, tzinfo=vnpay.GMT7)
     with time_machine.travel(moment, tick=False):
         response = client.post(
-            reverse("onestop:payment_start"), {"dossier_code": awaiting.code, "token": token}
+            reverse("onestop:payment_start"),
+            {"dossier_code": awaiting.code, "token": token},
+            HTTP_HOST="evil.example",
         )
     assert response.status_code == 302
     url = urlsplit(response["Location"])
+    assert (url.scheme, url.netloc) == ("https", "dichvucong.mytho.gov.vn")
     assert url.path == "/sandbox/vnpay/paymentv2/vpcpay.html"
     pairs = parse_qsl(url.query)
     params = dict(pairs)
@@ -130,7 +136,7 @@ def test_payment_url_carries_every_protocol_field(client, awaiting):
         "vnp_OrderInfo": f"Thanh toan le phi ho so {awaiting.code}",
         "vnp_OrderType": "other",
         "vnp_Locale": "vn",
-        "vnp_ReturnUrl": "http://testserver/thanh-toan/vnpay/ket-qua",
+        "vnp_ReturnUrl": "https://dichvucong.mytho.gov.vn/thanh-toan/vnpay/ket-qua",
         "vnp_IpAddr": "127.0.0.1",
         "vnp_CreateDate": "20250305073000",
         "vnp_ExpireDate": "20250305074500",
@@ -142,14 +148,28 @@ def test_payment_url_carries_every_protocol_field(client, awaiting):
     assert params["vnp_SecureHash"] == by_hand(signed_part, payments.hash_secret())
 
 
-def test_hash_secret_is_derived_from_the_secret_key_unless_configured(settings):
+def test_sandbox_signs_with_a_secret_derived_from_the_secret_key(settings):
     derived = payments.hash_secret()
     assert len(derived) == 32 and derived != settings.SECRET_KEY[:32]
     assert payments.hash_secret() == derived  # stable
     settings.SECRET_KEY = "another-secret-key-" + "x" * 40
     assert payments.hash_secret() != derived
+
+
+def test_sandbox_never_signs_with_the_real_merchant_secret(settings):
     settings.VNPAY_HASH_SECRET = SECRET
+    assert payments.sandbox_enabled()
+    assert payments.hash_secret() == payments.sandbox_secret() != SECRET
+    settings.VNPAY_PAYMENT_URL = "https://pay.vnpay.vn/vpcpay.html"
+    assert not payments.sandbox_enabled()  # never on beside a real gateway
     assert payments.hash_secret() == SECRET
+
+
+def test_sandbox_is_off_unless_switched_on(settings):
+    del settings.PAYMENT_SANDBOX
+    assert not payments.sandbox_enabled() and payments.gateway_url() is None
+    settings.PAYMENT_SANDBOX = True
+    assert payments.sandbox_enabled()
 
 
 # --- the IPN ---------------------------------------------------------------------------------
@@ -303,6 +323,7 @@ def test_start_without_a_gateway_says_so(client, settings, awaiting):
 
 def test_start_uses_the_configured_gateway(client, settings, awaiting):
     settings.VNPAY_PAYMENT_URL = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
+    settings.VNPAY_HASH_SECRET = SECRET
     settings.VNPAY_TMN_CODE = "DEMOV210"
     response = client.post(
         reverse("onestop:payment_start"),
@@ -461,3 +482,67 @@ def test_sandbox_with_an_unreachable_merchant_still_sends_the_payer_back(client,
     assert "Thanh toán thành công" in page.content.decode()
     payment = awaiting.payments.get()
     assert payment.status == Payment.Status.PAID and payment.raw["received_via"] == "return"
+
+
+def test_start_with_a_real_gateway_but_no_secret_says_so(client, settings, awaiting):
+    settings.VNPAY_PAYMENT_URL = "https://pay.vnpay.vn/vpcpay.html"
+    settings.VNPAY_HASH_SECRET = ""
+    response = client.post(
+        reverse("onestop:payment_start"),
+        {"dossier_code": awaiting.code, "token": payments.payment_token(awaiting)},
+    )
+    assert response.status_code == 503
+
+
+# --- a result is a result: the signed request is not one ------------------------------------
+
+
+@pytest.mark.parametrize("channel", ["payment_return", "payment_ipn"])
+def test_the_signed_request_from_the_address_bar_is_not_a_result(client, awaiting, channel):
+    """The payer copies the gateway URL's query onto the return (or IPN) address.
+
+    Before the fix it verified (same secret), was read as a failed payment,
+    and the genuine "paid" IPN that followed was refused as already confirmed.
+    """
+    request_params = gateway_request(client, awaiting)
+    payment = awaiting.payments.get()
+    response = client.get(reverse(f"onestop:{channel}"), request_params)
+    if channel == "payment_ipn":
+        assert response.json() == {"RspCode": "99", "Message": "Invalid request"}
+    else:
+        assert response.status_code == 400
+        assert "Không xác thực được kết quả thanh toán" in response.content.decode()
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING
+    # The genuine verdict that follows is recorded: the fee is paid.
+    assert ipn(client, gateway_result(payment))["RspCode"] == "00"
+    awaiting.refresh_from_db()
+    assert awaiting.payment_status == PaymentStatus.PAID and awaiting.status == DossierStatus.SUBMITTED
+
+
+@pytest.mark.parametrize("missing", ["vnp_ResponseCode", "vnp_TransactionNo", "vnp_TransactionStatus"])
+def test_a_result_without_its_result_fields_is_refused(client, payment, missing):
+    params = {key: value for key, value in gateway_result(payment).items() if key != missing}
+    params = vnpay.signed(params, payments.hash_secret())  # correctly signed, but incomplete
+    assert ipn(client, params) == {"RspCode": "99", "Message": "Invalid request"}
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING
+
+
+def test_a_result_with_request_fields_is_refused(client, payment):
+    params = vnpay.signed({**gateway_result(payment), "vnp_Command": "pay"}, payments.hash_secret())
+    assert ipn(client, params)["RspCode"] == "99"
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING
+
+
+def test_deploy_check_errors_while_the_sandbox_is_on(settings):
+    from onestop.payments.checks import payment_gateway
+
+    assert [e.id for e in payment_gateway(None)] == ["onestop.E001"]
+    settings.PAYMENT_SANDBOX = False
+    assert payment_gateway(None) == []
+    settings.VNPAY_PAYMENT_URL = "https://pay.vnpay.vn/vpcpay.html"
+    assert [e.id for e in payment_gateway(None)] == ["onestop.E002"]
+    settings.VNPAY_HASH_SECRET = SECRET
+    assert payment_gateway(None) == []

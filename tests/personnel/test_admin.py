@@ -155,26 +155,23 @@ def test_officer_records_transfer_through_the_page(client, world, officer_a, war
 def test_malformed_input_never_500(client, world, officer_a):
     client.force_login(officer_a)
     base = reverse("admin:personnel_personnelfile_changelist")
-    for query in (
-        {"q": "\x00"},
-        {"q": "a" * 5000},
-        {"q": "079\x00"},
-        {"unit": "\x00"},
-        {"unit": "9" * 40},
-        {"q": "ng"},
-    ):
+    for query in ({"q": "a" * 5000}, {"unit": "9" * 40}, {"q": "ng"}):
         assert client.get(base, query).status_code == 200
+    # A NUL byte is refused before any page (portal.middleware.RejectNulMiddleware).
+    for query in ({"q": "\x00"}, {"q": "079\x00"}, {"unit": "\x00"}):
+        assert client.get(base, query).status_code == 400
     url = reverse("admin:personnel_personnelfile_edit", args=[world["own"].pk, "identity"])
     response = client.post(
-        url, {"full_name": "A\x00" * 200, "sex": "x", "birth_date": "31/02/2020", "category": "z"}
+        url, {"full_name": "A" * 400, "sex": "x", "birth_date": "31/02/2020", "category": "z"}
     )
     assert response.status_code == 200 and response.context["form"].errors
+    assert client.post(url, {"full_name": "A\x00"}).status_code == 400
     assert (
         client.get(reverse("admin:personnel_personnelfile_edit", args=[world["own"].pk, "nope"])).status_code
         == 404
     )
     assert (
-        client.get(reverse("admin:personnel_personnelfile_statistics"), {"unit": "1\x00"}).status_code == 200
+        client.get(reverse("admin:personnel_personnelfile_statistics"), {"unit": "1\x00"}).status_code == 400
     )
     assert client.get("/admin/personnel/personnelfile/99999999999999999999/change/").status_code == 404
 

@@ -27,14 +27,46 @@ def test_unknown_page_is_a_friendly_404(client, db):
     assert "Không tìm thấy trang" in page.content.decode()
 
 
-def test_healthz_reports_database_and_broker(client, db):
-    body = client.get(reverse("healthz")).json()
+TOKEN = "monitor-7f3a9c2e5b1d4a8f"
+
+
+def test_healthz_tells_anonymous_callers_only_ok(client, db):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.content == b"ok" and response["Content-Type"].startswith("text/plain")
+
+
+def test_healthz_reports_database_and_broker_to_a_monitor_with_the_token(client, db, settings):
+    settings.HEALTHZ_TOKEN = TOKEN
+    body = client.get(reverse("healthz"), HTTP_AUTHORIZATION=f"Bearer {TOKEN}").json()
     assert body["status"] == "ok" and body["database"] == "ok" and body["broker"] == "ok"
+    assert "last_beat" in body
+    assert client.get(reverse("healthz"), HTTP_X_HEALTHZ_TOKEN=TOKEN).json()["database"] == "ok"
+
+
+@pytest.mark.parametrize("token", ["", "wrong", TOKEN[:-1], TOKEN + "x"])
+def test_healthz_details_need_the_exact_token(client, db, settings, token):
+    settings.HEALTHZ_TOKEN = TOKEN
+    response = client.get(reverse("healthz"), HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.content == b"ok"
+
+
+def test_healthz_without_a_configured_token_shows_no_details(client, db, settings):
+    settings.HEALTHZ_TOKEN = ""
+    assert client.get(reverse("healthz"), HTTP_AUTHORIZATION="Bearer ").content == b"ok"
+
+
+def test_healthz_reports_details_to_staff(client, make_user):
+    client.force_login(make_user())
+    assert client.get(reverse("healthz")).json()["database"] == "ok"
 
 
 def test_healthz_503_when_broker_down(client, db, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
     response = client.get(reverse("healthz"))
+    assert response.status_code == 503 and response.content == b"unavailable"
+    settings.HEALTHZ_TOKEN = TOKEN
+    response = client.get(reverse("healthz"), HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
     assert response.status_code == 503
     assert response.json()["broker"] != "ok"
 
@@ -95,4 +127,33 @@ def test_seed_demo_builds_the_city_of_the_article():
     }
     ward_officer = User.objects.get(username="p1.motcua")
     assert ward_officer.unit.name == "Phường 1" and ward_officer.check_password("demo-MyTho-2022")
+    # The demo log-ins pass two-step verification with the published demo key.
+    from django_otp import match_token
+
+    from portal.demo_otp import current_code
+
+    assert match_token(ward_officer, current_code()) is not None
     assert json.dumps(User.objects.get(username="tuphap.ld").has_role("leader")) == "true"
+
+
+def test_check_deploy_errors_while_the_payment_sandbox_is_on():
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "k" * 20 + "Zq8#x!Lm2$Vb7^Rt9&Wn4*Yp6(Hs3)Jd5-Gf1+Ca0" * 2,
+        "ALLOWED_HOSTS": "portal.mytho.gov.vn",
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "PAYMENT_SANDBOX": "true",
+    }
+    env.pop("HTTPS", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=BASE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "onestop.E001" in result.stdout + result.stderr

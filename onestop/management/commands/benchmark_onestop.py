@@ -33,7 +33,7 @@ from django.core.management.base import BaseCommand
 from django.test import Client
 from django.urls import reverse
 
-from portal import bench
+from portal import bench, otp
 
 PAGES_STAFF = (
     "admin home (queue counts)",
@@ -188,9 +188,12 @@ class Command(BaseCommand):
         officer = User.objects.get(username="p1.motcua")
         staff = Client(HTTP_HOST="localhost")
         staff.force_login(officer)
+        otp.mark_verified(staff.session, officer)  # the back office asks for the second factor too
         changelist = reverse("admin:onestop_dossier_changelist")
 
         def not_the_login_page(response):
+            if response.status_code == 302 and "/login/" in response.get("Location", ""):
+                return "sent to the log-in page"
             return "answered the log-in page" if b'id="login-form"' in response.content else None
 
         staff_pages = {
@@ -202,6 +205,7 @@ class Command(BaseCommand):
             pages[label] = bench.timed(label, fn, max(20, samples // 4), check=not_the_login_page)
         leader = Client(HTTP_HOST="localhost")
         leader.force_login(User.objects.get(username="ubnd.lanhdao"))
+        otp.mark_verified(leader.session, User.objects.get(username="ubnd.lanhdao"))
         pages["dossier list: city leader, due soon"] = bench.timed(
             "city leader due soon",
             lambda: leader.get(changelist, {"queue": "due_soon"}),
