@@ -27,11 +27,11 @@ REDIS_DIR = VAR_DIR / "redis"
 DB_NAME = "portal"
 
 
-def secret_key() -> str:
-    """A long random key generated on first use and kept in ``var/secret_key``."""
+def secret_key(name: str = "secret_key") -> str:
+    """A long random key generated on first use and kept in ``var/<name>`` (mode 0600)."""
     import secrets
 
-    path = VAR_DIR / "secret_key"
+    path = VAR_DIR / name
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         try:

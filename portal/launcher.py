@@ -46,6 +46,12 @@ class Services:
         if not os.environ.get("SECRET_KEY"):
             os.environ["SECRET_KEY"] = embedded.secret_key()
             _log(f"SECRET_KEY not set: using the key generated once into {embedded.VAR_DIR / 'secret_key'}")
+        if not os.environ.get("ORG_SIGNING_KEY_SECRET"):
+            # The key that encrypts the organisations' signing keys (documents/conf.py).
+            os.environ["ORG_SIGNING_KEY_SECRET"] = embedded.secret_key("org_signing_key_secret")
+            _log(
+                "ORG_SIGNING_KEY_SECRET not set: using the one generated once into var/org_signing_key_secret"
+            )
         if not os.environ.get("DATABASE_URL"):
             was_running = embedded.postgres_pid() is not None
             os.environ["DATABASE_URL"] = embedded.database_url()
