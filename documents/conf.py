@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -42,9 +41,10 @@ DEFAULT_KDF_ITERATIONS = 600_000
 
 
 def _value(name: str, default: str = "") -> str:
+    """A setting (portal/settings.py reads them from the environment)."""
     value = getattr(settings, name, None)
     if value is None or value == "":
-        value = os.environ.get(name, default)
+        value = default
     return str(value).strip()
 
 

@@ -356,3 +356,10 @@ CONTENT_SECURITY_POLICY = {
         ],
     }
 }
+
+# Digital signatures (documents/conf.py checks them): the secret that encrypts the
+# organisations' signing keys, an RFC 3161 timestamp server, the personal keys' KDF cost.
+ORG_SIGNING_KEY_SECRET = os.environ.get("ORG_SIGNING_KEY_SECRET", "")
+TSA_URL = os.environ.get("TSA_URL", "")
+TSA_TIMEOUT = os.environ.get("TSA_TIMEOUT", "10")
+PERSONAL_KEY_KDF_ITERATIONS = os.environ.get("PERSONAL_KEY_KDF_ITERATIONS", "600000")
