@@ -1,0 +1,199 @@
+"""Reads with rules in them: the back office's scoped lists and queues, the public list.
+
+Staff lists start from ``Report.objects.visible_to(user)``. "Due soon" and
+"overdue" are defined once here (:func:`due_soon_q`, :func:`overdue_q` on
+active assignments) and used by the queues, the admin and the reminders.
+The public list shows published reports only, never personal data, with
+keyset pagination on ``(published_at, id)`` served by partial indexes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from feedback.models import HANDLING_STATUSES, Assignment, Category, Report, ReportStatus
+from portal import roles, workdays
+from portal.models import Unit, UnitKind
+from portal.text import tsquery
+
+ACTIVE = Assignment.Status.ACTIVE
+S = ReportStatus
+
+# --- "due soon" and "overdue": one definition ------------------------------------------
+
+
+def due_soon_window(today: date) -> tuple[date, date]:
+    return today, workdays.next_working_day(today)
+
+
+def running_q(prefix: str = "") -> Q:
+    """Active assignments whose report is being handled (not waiting at the desk)."""
+    return Q(**{f"{prefix}status": ACTIVE, f"{prefix}report__status__in": HANDLING_STATUSES})
+
+
+def due_soon_q(today: date, prefix: str = "") -> Q:
+    first, last = due_soon_window(today)
+    return running_q(prefix) & Q(**{f"{prefix}due_date__gte": first, f"{prefix}due_date__lte": last})
+
+
+def overdue_q(today: date, prefix: str = "") -> Q:
+    return running_q(prefix) & Q(**{f"{prefix}due_date__lt": today})
+
+
+# --- staff queues -----------------------------------------------------------------------
+
+TRIAGE = "triage"
+MINE = "mine"
+DUE_SOON = "due_soon"
+OVERDUE = "overdue"
+APPROVAL = "approval"
+
+QUEUE_LABELS = {
+    TRIAGE: _("To triage"),
+    MINE: _("Mine"),
+    DUE_SOON: _("Due today or tomorrow"),
+    OVERDUE: _("Overdue"),
+    APPROVAL: _("Answers awaiting approval"),
+}
+
+
+def reports_for(user) -> QuerySet:
+    return Report.objects.visible_to(user).select_related("category", "ward", "unit")
+
+
+def _assignment_ids(**filters) -> QuerySet:
+    return Assignment.objects.filter(status=ACTIVE, **filters).values("report_id")
+
+
+def queue_q(queue: str, user, today: date | None = None) -> Q:
+    today = today or workdays.today()
+    if queue == TRIAGE:
+        return Q(status=S.NEW)
+    if queue == MINE:
+        q = Q(status__in=HANDLING_STATUSES) & Q(pk__in=_assignment_ids(handler_id=user.pk))
+        if user.unit_id and user.has_role(roles.LEADER):
+            q |= Q(status=S.AWAITING_APPROVAL, unit_id=user.unit_id)
+        if user.unit_id and user.has_perm("feedback.triage_report"):
+            q |= Q(status=S.NEW, unit_id=user.unit_id)
+        return q
+    if queue == DUE_SOON:
+        return Q(pk__in=Assignment.objects.filter(due_soon_q(today)).values("report_id"))
+    if queue == OVERDUE:
+        return Q(pk__in=Assignment.objects.filter(overdue_q(today)).values("report_id"))
+    if queue == APPROVAL:
+        return Q(status=S.AWAITING_APPROVAL)
+    raise ValueError(queue)
+
+
+def queue_counts(user) -> dict[str, int]:
+    """How many visible reports each queue holds: a constant handful of counts."""
+    base = Report.objects.visible_to(user)
+    return {key: base.filter(queue_q(key, user)).count() for key in QUEUE_LABELS}
+
+
+def search_reports(queryset: QuerySet, term: str) -> QuerySet:
+    """Back-office search: a tracking code (or its start), a phone number, or words of the text."""
+    from portal.validators import normalize_mobile
+
+    term = (term or "").replace("\x00", "").strip()[:100]
+    if not term:
+        return queryset
+    compact = "".join(term.split())
+    if compact.upper().startswith("PA-"):
+        return queryset.filter(code__startswith=compact.upper())
+    digits = normalize_mobile(compact)
+    if digits.isdigit() and 9 <= len(digits) <= 11:
+        return queryset.filter(reporter_phone=digits)
+    return queryset.filter(Q(description__icontains=term) | Q(address__icontains=term))
+
+
+def handling_units(report: Report) -> QuerySet:
+    """Units a report may be assigned to: active departments, agencies, wards and communes."""
+    return Unit.objects.active().exclude(kind=UnitKind.PEOPLES_COMMITTEE).order_by("path")
+
+
+def units_below(unit: Unit) -> QuerySet:
+    """Where a unit may pass a report down: a department or agency to the wards and communes of the
+    city; any unit to the units under it in the tree. A ward passes to nobody (unless it has units below)."""
+    below = Q(parent_id=unit.pk)
+    if not unit.is_local:
+        below |= Q(kind__in=[UnitKind.WARD, UnitKind.COMMUNE])
+    return Unit.objects.active().filter(below).exclude(pk=unit.pk).order_by("path")
+
+
+def unit_staff(unit_id: int) -> QuerySet:
+    from portal.models import User
+
+    return User.objects.filter(unit_id=unit_id, is_active=True, is_staff=True).order_by(
+        "full_name", "username"
+    )
+
+
+# --- the public list ----------------------------------------------------------------------
+
+PAGE_SIZE = 20
+PUBLIC_STATUS_CHOICES = [
+    (S.ANSWERED, _("Answered")),
+    ("reopened", _("Reopened, being handled again")),
+]
+
+
+@dataclass(frozen=True)
+class PublicFilters:
+    ward: int | None = None
+    category: int | None = None
+    status: str = ""
+    q: str = ""
+    before: tuple[datetime, int] | None = None  # keyset: (published_at, id) of the last row shown
+
+
+def public_reports(filters: PublicFilters) -> list[Report]:
+    """One page of published reports (newest first) and whether more follow: one query."""
+    qs = Report.objects.public().select_related("category", "ward", "answered_unit")
+    if filters.ward:
+        qs = qs.filter(ward_id=filters.ward)
+    if filters.category:
+        qs = qs.filter(category_id=filters.category)
+    if filters.status == S.ANSWERED:
+        qs = qs.filter(status=S.ANSWERED)
+    elif filters.status == "reopened":
+        qs = qs.filter(status__in=HANDLING_STATUSES)
+    query = tsquery(filters.q)
+    if query:
+        qs = qs.alias(vector=SearchVector("search_text", config="simple")).filter(
+            vector=SearchQuery(query, search_type="raw", config="simple")
+        )
+    if filters.before:
+        at, pk = filters.before
+        qs = qs.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+    return list(
+        qs.only(
+            "code",
+            "category__name",
+            "ward__name",
+            "answered_unit__name",
+            "address",
+            "description",
+            "answer",
+            "status",
+            "published_at",
+            "answered_at",
+            "received_at",
+            "reporter_name",
+            "name_public",
+            "timeliness",
+        ).order_by("-published_at", "-id")[: PAGE_SIZE + 1]
+    )
+
+
+def public_wards() -> QuerySet:
+    return Unit.objects.active().filter(kind__in=[UnitKind.WARD, UnitKind.COMMUNE]).order_by("path")
+
+
+def public_categories() -> QuerySet:
+    return Category.objects.filter(active=True).order_by("order", "name")
