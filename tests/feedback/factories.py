@@ -100,8 +100,6 @@ class Setup:
             return services.forward_report(report, self.operator, "Điện lực Tiền Giang", "Thuộc ngành điện")
         services.assign_report(report, self.operator, self.dept, handler=self.dept_cv)
         if passed_down:
-            from portal import workdays
-
             due = report.__class__.objects.get(pk=report.pk).due_date
             services.pass_down(report, self.dept_ld, self.ward, due, handler=self.ward_cv)
         if state == ReportStatus.ASSIGNED:
