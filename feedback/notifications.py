@@ -37,6 +37,10 @@ def render(notification: Notification) -> tuple[str, str]:
         "admin_url": admin_url(report),
         "recipient_user": notification.recipient_user,
     }
+    from feedback.services import key_matches, reporter_key
+
+    key = reporter_key(report.code)
+    ctx["private_url"] = ctx["public_url"] + (f"?k={key}" if key_matches(report, key) else "")
     kind = notification.kind
     with translation.override(settings.LANGUAGE_CODE):
         subject = select_template([f"feedback/email/{kind}_subject.txt"]).render(ctx)

@@ -126,6 +126,10 @@ def units_below(unit: Unit) -> QuerySet:
     return Unit.objects.active().filter(below).exclude(pk=unit.pk).order_by("path")
 
 
+def units_below_none() -> QuerySet:
+    return Unit.objects.none()
+
+
 def unit_staff(unit_id: int) -> QuerySet:
     from portal.models import User
 

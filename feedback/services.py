@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -81,6 +82,16 @@ __all__ = [
 
 def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
+
+
+def reporter_key(code: str) -> str:
+    """The reporter's private key for a tracking code: an HMAC of the code under the site's secret.
+
+    Only its SHA-256 is stored (``key_hash``); the e-mails derive it again, so
+    a database dump gives no one the keys, and a rotated secret only stops
+    new e-mails from carrying the link (the stored hash still decides).
+    """
+    return salted_hmac("feedback.reporter_key", code, algorithm="sha256").hexdigest()[:32]
 
 
 def key_matches(report: Report, key: str) -> bool:
@@ -389,10 +400,11 @@ def _create(cleaned, channel, submission_key, api_client, recorded_by) -> tuple[
     intake = intake_unit()
     received_on = workdays.local(now).date()
     rules = Rules.in_force(received_on)
-    key = secrets.token_urlsafe(18)
+    code = next_code(received_on)
+    key = reporter_key(code)
     report = Report(
         **cleaned,
-        code=next_code(received_on),
+        code=code,
         key_hash=_digest(key),
         submission_key=submission_key or None,
         channel=channel,

@@ -95,9 +95,11 @@ class Setup:
         if state == ReportStatus.NEW:
             return report
         if state == ReportStatus.INVALID:
-            return services.reject_report(report, self.operator, "Không rõ nội dung")
+            services.reject_report(report, self.operator, "Không rõ nội dung")
+            return _fresh(report, key)
         if state == ReportStatus.FORWARDED:
-            return services.forward_report(report, self.operator, "Điện lực Tiền Giang", "Thuộc ngành điện")
+            services.forward_report(report, self.operator, "Điện lực Tiền Giang", "Thuộc ngành điện")
+            return _fresh(report, key)
         services.assign_report(report, self.operator, self.dept, handler=self.dept_cv)
         if passed_down:
             due = report.__class__.objects.get(pk=report.pk).due_date
