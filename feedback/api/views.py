@@ -379,11 +379,14 @@ def _attributes(post) -> dict:
 
 def _create(request, fmt):
     post = request.POST
-    if any("\x00" in key for key in post):
-        return errors(fmt, 400, _("Null characters are not allowed."))
     client = services.api_client_for(post.get("api_key", ""))
     if client is None:
         return errors(fmt, 403, _("api_key was not provided or is invalid."))
+    bad = sorted({key for key, values in post.lists() if "\x00" in key or any("\x00" in v for v in values)})
+    if bad:
+        return errors(
+            fmt, 400, *[_("%(name)s: null characters are not allowed.") % {"name": k[:40]} for k in bad]
+        )
     category = Category.objects.filter(code=post.get("service_code", "")[:40], active=True).first()
     if category is None:
         return errors(fmt, 400, _("service_code was not provided or is invalid."))
