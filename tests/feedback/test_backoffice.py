@@ -7,7 +7,6 @@ import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
