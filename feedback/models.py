@@ -14,7 +14,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -253,6 +253,12 @@ class Report(models.Model):
     )
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True, editable=False)
     search_text = models.TextField(default="", editable=False)
+    # Stored, so the public search tests a ready vector per row (no to_tsvector while walking the index).
+    search_vector = models.GeneratedField(
+        expression=SearchVector("search_text", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = ReportQuerySet.as_manager()
 
@@ -289,9 +295,7 @@ class Report(models.Model):
                 condition=models.Q(published_at__isnull=False),
             ),
             GinIndex(
-                SearchVector("search_text", config="simple"),
-                name="report_search",
-                condition=models.Q(published_at__isnull=False),
+                fields=["search_vector"], name="report_search", condition=models.Q(published_at__isnull=False)
             ),
         ]
         permissions = [

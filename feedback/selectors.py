@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -169,9 +169,7 @@ def public_reports(filters: PublicFilters) -> list[Report]:
         qs = qs.filter(status__in=HANDLING_STATUSES)
     query = tsquery(filters.q)
     if query:
-        qs = qs.alias(vector=SearchVector("search_text", config="simple")).filter(
-            vector=SearchQuery(query, search_type="raw", config="simple")
-        )
+        qs = qs.filter(search_vector=SearchQuery(query, search_type="raw", config="simple"))
     if filters.before:
         at, pk = filters.before
         qs = qs.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))

@@ -43,7 +43,7 @@ CHANGESET = "2026-11-30T00:00:00+07:00"  # when this API's shape last changed
 MAX_DAYS = 90
 MAX_IDS = 100
 CLOSED = [ReportStatus.ANSWERED, ReportStatus.INVALID, ReportStatus.FORWARDED]
-LIST_LIMIT = 1000
+LIST_LIMIT = 200  # requests per answer (the spec: "typically limited to 1000"); FEEDBACK_OPEN311_LIMIT
 ATTRIBUTE_KEY = re.compile(r"^attribute\[([^\[\]]{1,40})\](\[\])?$")
 CODE_LIST = re.compile(r"^[A-Za-z0-9_,\-]{1,2000}$")
 

@@ -76,9 +76,18 @@ def test_a_refused_step_is_a_message_whoever_posts(client, fb):
         reverse("admin:feedback_report_action", args=[report.pk, "approve"]), {"answer": "x"}, follow=True
     )
     shown = [str(m) for m in response.context["messages"]]
-    assert shown == ["Vai trò của bạn không cho phép “Phê duyệt và công khai trả lời”."]
+    assert shown == [
+        "Không thể “Phê duyệt và công khai trả lời” khi phản ánh đang ở trạng thái “Đang xử lý”."
+    ]
     report.refresh_from_db()
     assert report.status == S.ASSIGNED
+    services.submit_answer(report, fb.dept_cv, "Đã sửa")
+    response = client.post(
+        reverse("admin:feedback_report_action", args=[report.pk, "approve"]), {"answer": "x"}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == ["Chỉ lãnh đạo đơn vị thực hiện bước này."]
+    report.refresh_from_db()
+    assert report.status == S.AWAITING_APPROVAL
 
 
 def test_a_1022_operator_types_in_a_call(client, fb):
