@@ -133,7 +133,11 @@ def service_list(request, fmt):
 def service_definition(request, service_code, fmt):
     if problem := _check_common(request, fmt):
         return problem
-    category = Category.objects.filter(code=service_code, active=True).first()
+    category = (
+        Category.objects.filter(code=service_code, active=True).first()
+        if "\x00" not in service_code
+        else None
+    )
     if category is None:
         return errors(fmt, 404, _("service_code not found."))
     attributes = [
@@ -321,8 +325,8 @@ def request_list(request, fmt):
 def request_detail(request, request_id, fmt):
     if problem := _check_common(request, fmt):
         return problem
-    rows = list(_rows(Report.objects.filter(code=request_id.upper()[:20])))
-    if not rows or "\x00" in request_id:
+    rows = [] if "\x00" in request_id else list(_rows(Report.objects.filter(code=request_id.upper()[:20])))
+    if not rows:
         return errors(fmt, 404, _("service_request_id not found."))
     return respond(fmt, [_request_body(rows[0])], "service_requests", "request")
 
@@ -333,7 +337,7 @@ def token(request, token, fmt):
         return problem
     report = (
         Report.objects.filter(api_token=token[:32]).only("code", "api_token").first()
-        if len(token) <= 32
+        if len(token) <= 32 and "\x00" not in token
         else None
     )
     if report is None:

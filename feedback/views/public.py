@@ -114,8 +114,9 @@ def _render_form(request, form, status=200):
 def report_form(request):
     if request.method == "GET":
         initial = {"submission_key": secrets.token_urlsafe(24)}
-        if request.GET.get("loai"):
-            initial["category"] = selectors.public_categories().filter(code=request.GET["loai"][:40]).first()
+        wanted = request.GET.get("loai", "")[:40]
+        if wanted and "\x00" not in wanted:
+            initial["category"] = selectors.public_categories().filter(code=wanted).first()
         return _render_form(request, ReportForm(initial=initial))
     key = (request.POST.get("submission_key") or "")[:64]
     form = ReportForm(request.POST, request.FILES, stashed=_stashed(key))
@@ -177,7 +178,7 @@ def submitted(request, code):
 
 
 def _report_or_404(code: str) -> Report:
-    if not code or len(code) > 20:
+    if not code or len(code) > 20 or "\x00" in code:
         raise Http404
     report = (
         Report.objects.select_related("category", "ward", "unit", "answered_unit", "duplicate_of")

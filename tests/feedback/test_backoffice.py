@@ -12,6 +12,7 @@ from django.core import mail
 from django.urls import reverse
 
 from feedback import services
+from feedback import workflow as wf
 from feedback.models import Notification, Report, ReportStatus
 from portal import outbox
 
@@ -207,3 +208,51 @@ def test_the_answer_mail_reaches_the_reporter_once(fb):
     outbox.sweep()
     answered = [m for m in mail.outbox if report.code in m.subject and "Đã thay bóng đèn" in m.body]
     assert len(answered) == 1
+
+
+def test_every_new_url_as_every_role_answers_without_a_500(client, fb):
+    from django.contrib.auth import get_user_model
+
+    report = fb.report(S.ASSIGNED, passed_down=True)
+    forwarded = fb.report(S.FORWARDED)
+    citizen = get_user_model().objects.create(username="dan", is_staff=False)
+    admin_urls = [
+        reverse("admin:feedback_report_changelist"),
+        reverse("admin:feedback_report_changelist") + "?q=%00&queue=overdue",
+        reverse("admin:feedback_report_changelist") + "?q=" + "x" * 500,
+        reverse("admin:feedback_report_change", args=[report.pk]),
+        reverse("admin:feedback_report_call"),
+        reverse("admin:feedback_report_photo", args=[report.pk, 999999]),
+        reverse("admin:feedback_report_letter", args=[forwarded.pk]),
+        reverse("admin:feedback_report_letter", args=[report.pk]),
+        *[reverse("admin:feedback_report_action", args=[report.pk, action]) for action in wf.ACTORS],
+        reverse("admin:feedback_report_action", args=[report.pk, "nothing"]),
+        reverse("admin:feedback_category_changelist"),
+        reverse("admin:feedback_apiclient_changelist"),
+        reverse("feedback:stats_csv") + "?nam=%00&ky=q9&theo=x",
+        reverse("feedback:stats_xlsx"),
+    ]
+    public_urls = [
+        reverse("feedback:list") + "?phuong=%00&loai=-1&trang_thai=x&sau=" + "9" * 100,
+        reverse("feedback:form") + "?loai=%00",
+        reverse("feedback:report", args=[report.code]),
+        "/phan-anh/%00/",
+        "/phan-anh/" + "A" * 1000 + "/",
+        reverse("feedback:lookup") + "?ma=%00",
+        reverse("feedback:stats") + "?nam=99999&ky=%00&theo=ward",
+        "/open311/v2/requests/%00.json",
+        "/open311/v2/services/%00.xml",
+        "/open311/v2/tokens/" + "x" * 100 + ".json",
+    ]
+    people = [None, citizen, fb.operator, fb.dept_cv, fb.dept_ld, fb.ward_cv, fb.ward2_cv, fb.city_leader]
+    for person in people:
+        client.logout()
+        if person is not None:
+            client.force_login(person)
+        for url in admin_urls + public_urls:
+            response = client.get(url)
+            assert response.status_code < 500, (person, url, response.status_code)
+            if person in (fb.ward2_cv,) and f"/{report.pk}/" in url and "/admin/" in url:
+                assert response.status_code in (302, 403, 404), (url, response.status_code)
+            if person in (None, citizen) and "/admin/" in url:
+                assert response.status_code == 302 and "/admin/login/" in response["Location"]

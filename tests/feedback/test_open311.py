@@ -370,3 +370,9 @@ def test_get_requests_query_count_is_constant(client, fb, django_assert_max_num_
         fb.report(S.ASSIGNED)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url("requests", "xml"))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_nul_bytes_in_paths_are_404_not_500(client, fb, fmt):
+    for path in ("requests/%00", "services/%00", "tokens/%00", "requests/PA%00"):
+        assert_error(client.get(f"/open311/v2/{path}.{fmt}"), fmt, 404)
