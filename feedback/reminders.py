@@ -17,6 +17,8 @@ selectors' :func:`~feedback.selectors.due_soon_q` / :func:`~feedback.selectors.o
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, Value
 from django.db.models.functions import Now
 
@@ -110,8 +112,28 @@ def triage_due(today):
     )
 
 
+STASH_HOURS = 24
+
+
+def drop_stale_stash(now) -> int:
+    """Photos kept for a form that was never sent again: gone after a day (rows now, files after the commit)."""
+    from django.db import transaction
+
+    from feedback.models import Photo
+
+    stale = list(
+        Photo.objects.filter(report__isnull=True, uploaded_at__lt=now - timedelta(hours=STASH_HOURS))[:500]
+    )
+    for photo in stale:
+        storage, name = photo.file.storage, photo.file.name
+        photo.delete()
+        transaction.on_commit(lambda s=storage, n=name: s.delete(n))
+    return len(stale)
+
+
 def queue_due(now) -> dict[str, int]:
     today = workdays.local(now).date()
+    drop_stale_stash(now)
     return {
         "feedback_due_soon": outbox.insert(Notification, due_to_handler(today), COLUMNS)
         + outbox.insert(Notification, due_to_leaders(today), COLUMNS),

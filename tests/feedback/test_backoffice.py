@@ -256,3 +256,45 @@ def test_every_new_url_as_every_role_answers_without_a_500(client, fb):
                 assert response.status_code in (302, 403, 404), (url, response.status_code)
             if person in (None, citizen) and "/admin/" in url:
                 assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_photos_kept_for_an_abandoned_form_are_dropped_after_a_day(
+    client, fb, django_capture_on_commit_callbacks
+):
+    from feedback.models import Photo
+    from tests.feedback.factories import photo
+
+    client.post(reverse("feedback:form"), {"submission_key": "z" * 32, "photos": [photo("a.jpg")]})
+    kept = Photo.objects.get(report__isnull=True)
+    path = kept.file.path
+    outbox.sweep()
+    assert Photo.objects.filter(pk=kept.pk).exists()
+    with time_machine.travel(timezone_now_plus(days=2)), django_capture_on_commit_callbacks(execute=True):
+        outbox.sweep()
+    assert not Photo.objects.filter(pk=kept.pk).exists()
+    import os
+
+    assert not os.path.exists(path)
+
+
+def test_statistics_per_unit_ward_and_category(fb):
+    from feedback import stats
+    from feedback.workflow import Citizen
+
+    on_time = fb.report(S.ANSWERED)
+    services.rate_report(on_time, Citizen(on_time.pk), 5)
+    unhappy = fb.report(S.ANSWERED, ward=fb.ward2, category=fb.flood, attributes={"depth": "knee"})
+    services.rate_report(unhappy, Citizen(unhappy.pk), 1)
+    services.reopen_report(unhappy, Citizen(unhappy.pk), "Vẫn ngập")
+    fb.report(S.INVALID)
+    period = stats.Period.of(on_time.received_at.year)
+    by_ward = {row.name: row for row in stats.report(period, "ward")}
+    assert by_ward["Phường 1"].received == 1 and by_ward["Phường 1"].satisfied_share == 100.0
+    assert by_ward["Phường 2"].reopened == 1 and by_ward["Phường 2"].average == 1.0
+    by_category = {row.name: row for row in stats.report(period, "category")}
+    assert by_category["Ngập nước"].open == 1
+    by_unit = stats.report(period, "unit")
+    assert [row.name for row in by_unit] == ["Phòng Quản lý đô thị"]
+    assert stats.total(by_unit).rated == 2
+    assert stats.Period.of(2026, "q2").start.isoformat() == "2026-04-01"
+    assert stats.Period.of(2026, "q4").end.isoformat() == "2026-12-31"

@@ -181,3 +181,8 @@ def test_citizen_photos_are_never_public_fix_photos_are_once_published(client, f
     own, _key = services.submit_report(fb.data(), [photo()])
     citizen_photo = own.photos.get()
     assert client.get(reverse("feedback:photo", args=[own.code, citizen_photo.pk])).status_code == 404
+
+
+def test_the_home_pages_feedback_card_links_to_the_report_form(client, fb):
+    page = client.get("/").content.decode()
+    assert f'href="{reverse("feedback:form")}"' in page and f'href="{reverse("feedback:list")}"' in page
