@@ -14,8 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from feedback import services
 from feedback.models import AttributeType, Category, CategoryAttribute
 from feedback.selectors import public_categories, public_wards
-from portal.forms import apply_service_errors
-from portal.uploads import PHOTOS
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -202,10 +200,6 @@ class ReportForm(forms.Form):
         return [p for p in self.stashed if str(p.pk) not in dropped]
 
 
-def show_errors(form, exc: ValidationError) -> None:
-    apply_service_errors(form, exc)
-
-
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(
         label=_("How satisfied are you with the answer?"),
@@ -237,6 +231,3 @@ class ReopenForm(forms.Form):
 
 class LookupForm(forms.Form):
     ma = forms.CharField(label=_("Tracking code"), max_length=20, help_text=_("For example PA-260430-0001."))
-
-
-PHOTO_ACCEPT = PHOTOS.accept

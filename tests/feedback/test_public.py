@@ -186,3 +186,19 @@ def test_citizen_photos_are_never_public_fix_photos_are_once_published(client, f
 def test_the_home_pages_feedback_card_links_to_the_report_form(client, fb):
     page = client.get("/").content.decode()
     assert f'href="{reverse("feedback:form")}"' in page and f'href="{reverse("feedback:list")}"' in page
+
+
+def test_the_web_form_is_rate_limited_per_address(client, fb, settings):
+    from portal import ratelimit
+
+    settings.FEEDBACK_REPORTS_PER_HOUR = 2
+    ratelimit.clear("feedback")
+    for n in range(2):
+        assert (
+            client.post(reverse("feedback:form"), form_data(fb, submission_key=f"{n}" * 32)).status_code
+            == 302
+        )
+    refused = client.post(reverse("feedback:form"), form_data(fb, submission_key="9" * 32))
+    assert refused.status_code == 429 and "1022" in refused.content.decode()
+    assert Report.objects.count() == 2
+    ratelimit.clear("feedback")
