@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Max, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from feedback.models import HANDLING_STATUSES, Assignment, Category, Report, ReportStatus
+from feedback.models import HANDLING_STATUSES, Assignment, Category, Report, ReportEvent, ReportStatus
 from portal import roles, workdays
 from portal.models import Unit, UnitKind
 from portal.text import tsquery
@@ -32,8 +33,9 @@ def due_soon_window(today: date) -> tuple[date, date]:
 
 
 def running_q(prefix: str = "") -> Q:
-    """Active assignments whose report is being handled (not waiting at the desk)."""
-    return Q(**{f"{prefix}status": ACTIVE, f"{prefix}report__status__in": HANDLING_STATUSES})
+    """Active assignments: their report is being handled (an invariant the services keep: a report
+    has an active assignment exactly while it is assigned or awaiting approval), so no join is needed."""
+    return Q(**{f"{prefix}status": ACTIVE})
 
 
 def due_soon_q(today: date, prefix: str = "") -> Q:
@@ -90,10 +92,26 @@ def queue_q(queue: str, user, today: date | None = None) -> Q:
     raise ValueError(queue)
 
 
+def _last_change() -> int:
+    """Id of the newest report event: every write of a report appends one (an index lookup)."""
+    return ReportEvent.objects.aggregate(last=Max("id"))["last"] or 0
+
+
 def queue_counts(user) -> dict[str, int]:
-    """How many visible reports each queue holds: a constant handful of counts."""
-    base = Report.objects.visible_to(user)
-    return {key: base.filter(queue_q(key, user)).count() for key in QUEUE_LABELS}
+    """How many visible reports each queue holds: a constant handful of counts.
+
+    Cached per official under a key holding the newest report event's id and
+    the day, so the figures are exact: any action on any report makes the
+    next page recount; pages in between reuse them.
+    """
+    roles_key = ",".join(sorted(roles.user_roles(user)))
+    key = f"feedback:queues:{user.pk}:{user.unit_id}:{roles_key}:{workdays.today()}:{_last_change()}"
+    counts = cache.get(key)
+    if counts is None:
+        base = Report.objects.visible_to(user)
+        counts = {name: base.filter(queue_q(name, user)).count() for name in QUEUE_LABELS}
+        cache.set(key, counts, 600)
+    return counts
 
 
 def search_reports(queryset: QuerySet, term: str) -> QuerySet:

@@ -298,3 +298,16 @@ def test_statistics_per_unit_ward_and_category(fb):
     assert stats.total(by_unit).rated == 2
     assert stats.Period.of(2026, "q2").start.isoformat() == "2026-04-01"
     assert stats.Period.of(2026, "q4").end.isoformat() == "2026-12-31"
+
+
+def test_queue_counts_are_exact_after_every_action(client, fb):
+    from feedback import selectors
+
+    report = fb.report()
+    assert selectors.queue_counts(fb.operator)["triage"] == 1
+    services.assign_report(report, fb.operator, fb.dept)
+    assert selectors.queue_counts(fb.operator)["triage"] == 0
+    assert selectors.queue_counts(fb.dept_ld)["approval"] == 0
+    services.submit_answer(report, fb.dept_ld, "Xong")
+    assert selectors.queue_counts(fb.dept_ld)["approval"] == 1
+    assert selectors.queue_counts(fb.ward2_cv) == dict.fromkeys(selectors.QUEUE_LABELS, 0)
