@@ -2,7 +2,7 @@
 
 ``load(n)`` inserts ``n`` reports spread over the last four years across the
 categories and the wards: about 90 % answered and published (on time or
-late, half of them rated), the rest new, being handled (with an active
+late, half of them rated, one in 200 reopened), the rest new, being handled (with an active
 assignment due around today, so the queues and the reminders have work),
 awaiting approval, not accepted or forwarded. Descriptions and answers come
 from a few dozen realistic texts; their folded search text is computed in
@@ -146,6 +146,24 @@ FROM feedback_report r
 WHERE r.id BETWEEN %(lo)s AND %(hi)s AND r.status IN ('assigned', 'approval')
 """
 
+# One answered report in 200 was rated unhappy and reopened: handled again by the unit that answered.
+REOPEN_SQL = """
+WITH picked AS (
+    UPDATE feedback_report r
+    SET status = 'assigned', round = 2, reopened_at = r.answered_at + interval '2 days', timeliness = '',
+        unit_id = r.answered_unit_id,
+        due_date = (now() + make_interval(days => ((r.id %% 9) - 3)::int))::date
+    WHERE r.code LIKE 'PB-%%' AND r.status = 'answered' AND r.id %% 200 = 0 AND r.reopened_at IS NULL
+    RETURNING r.id, r.unit_id, r.due_date, r.reopened_at
+)
+INSERT INTO feedback_assignment (
+    report_id, parent_id, unit_id, handler_id, assigned_by_id, assigned_at, due_date, status,
+    finished_at, timeliness, note
+)
+SELECT id, NULL, unit_id, NULL, NULL, reopened_at, due_date, 'active', NULL, '', 'Mở lại'
+FROM picked
+"""
+
 RATINGS_SQL = """
 INSERT INTO feedback_rating (report_id, round, score, comment, created_at)
 SELECT r.id, 1, 1 + (r.id %% 5), '', r.answered_at + interval '1 day'
@@ -190,6 +208,7 @@ def load(count: int, batch: int = 100_000, echo=print) -> float:
             cursor.execute(RATINGS_SQL, {"lo": before + 1, "hi": after})
             done = stop
             echo(f"  loaded {done:,} / {count:,} reports ({time.monotonic() - started:.0f} s)")
+        cursor.execute(REOPEN_SQL)
         for table in ("feedback_report", "feedback_assignment", "feedback_rating"):
             cursor.execute(f"VACUUM (ANALYZE) {table}")
     return time.monotonic() - started

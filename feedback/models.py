@@ -294,6 +294,12 @@ class Report(models.Model):
                 name="report_public_status",
                 condition=models.Q(published_at__isnull=False),
             ),
+            # Published, then reopened and being handled again: few rows, found at once.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="report_public_reopened",
+                condition=models.Q(published_at__isnull=False, status__in=["assigned", "approval"]),
+            ),
             GinIndex(
                 fields=["search_vector"], name="report_search", condition=models.Q(published_at__isnull=False)
             ),

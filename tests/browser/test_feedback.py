@@ -107,6 +107,10 @@ def test_a_citizen_reports_from_a_360px_phone_with_a_photo(
     expect(page.locator("#report-status")).to_contain_text("Đã tiếp nhận")
     expect(page.locator("body")).not_to_contain_text(MOBILE)
     assert no_overflow(page)
+    for path in ("/phan-anh/", "/phan-anh/thong-ke/"):  # the other public pages fit the phone too
+        page.goto(live_server.url + path)
+        assert no_overflow(page), path
+        assert axe_violations(page) == [], path
     context.close()
 
 
