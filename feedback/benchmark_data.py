@@ -208,7 +208,7 @@ def load(count: int, batch: int = 100_000, echo=print) -> float:
             cursor.execute(RATINGS_SQL, {"lo": before + 1, "hi": after})
             done = stop
             echo(f"  loaded {done:,} / {count:,} reports ({time.monotonic() - started:.0f} s)")
-        cursor.execute(REOPEN_SQL)
+        cursor.execute(REOPEN_SQL, {})
         for table in ("feedback_report", "feedback_assignment", "feedback_rating"):
             cursor.execute(f"VACUUM (ANALYZE) {table}")
     return time.monotonic() - started
