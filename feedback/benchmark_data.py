@@ -120,7 +120,7 @@ SELECT
     NULL,
     CASE WHEN st = 'answered'
          THEN folded[1 + (i %% array_length(descriptions, 1)) + array_length(descriptions, 1)
-                     * (i %% array_length(answers, 1))] || ' pb ' || i
+                     * (i %% array_length(answers, 1))]
          ELSE '' END,
     CASE WHEN st = 'answered' THEN default_unit_id END,
     NULL,

@@ -269,6 +269,7 @@ class Report(models.Model):
         indexes = [
             GinIndex(fields=["unit_ids"], name="report_units"),
             models.Index(fields=["status", "-id"], name="report_status"),
+            models.Index(fields=["unit", "status"], name="report_unit_status"),
             models.Index(fields=["received_at"], name="report_received"),
             models.Index(fields=["category", "received_at"], name="report_category_received"),
             models.Index(fields=["answered_at"], name="report_answered"),

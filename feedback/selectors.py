@@ -14,12 +14,14 @@ from datetime import date, datetime
 
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Max, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import HANDLING_STATUSES, Assignment, Category, Report, ReportEvent, ReportStatus
 from portal import roles, workdays
 from portal.models import Unit, UnitKind
+from portal.scoping import visible_unit_q
 from portal.text import tsquery
 
 ACTIVE = Assignment.Status.ACTIVE
@@ -72,21 +74,31 @@ def _assignment_ids(**filters) -> QuerySet:
     return Assignment.objects.filter(status=ACTIVE, **filters).values("report_id")
 
 
+def held_q(user, prefix: str = "") -> Q:
+    """Assignments held by a unit ``user`` sees, or passed down from one (a department follows
+    what it handed to a ward): the same scope as ``visible_to``, on the few active assignments."""
+    return visible_unit_q(user, f"{prefix}unit") | visible_unit_q(user, f"{prefix}parent__unit")
+
+
 def queue_q(queue: str, user, today: date | None = None) -> Q:
+    """The condition of one queue, as ``pk IN (a small set)`` drawn from the few active
+    assignments or the status index, so a page never walks the whole visible history."""
     today = today or workdays.today()
     if queue == TRIAGE:
         return Q(status=S.NEW)
     if queue == MINE:
-        q = Q(status__in=HANDLING_STATUSES) & Q(pk__in=_assignment_ids(handler_id=user.pk))
+        ids = Assignment.objects.filter(status=ACTIVE, handler_id=user.pk).values("report_id")
         if user.unit_id and user.has_role(roles.LEADER):
-            q |= Q(status=S.AWAITING_APPROVAL, unit_id=user.unit_id)
+            ids = ids.union(
+                Report.objects.filter(status=S.AWAITING_APPROVAL, unit_id=user.unit_id).values("pk")
+            )
         if user.unit_id and user.has_perm("feedback.triage_report"):
-            q |= Q(status=S.NEW, unit_id=user.unit_id)
-        return q
+            ids = ids.union(Report.objects.filter(status=S.NEW, unit_id=user.unit_id).values("pk"))
+        return Q(pk__in=ids)
     if queue == DUE_SOON:
-        return Q(pk__in=Assignment.objects.filter(due_soon_q(today)).values("report_id"))
+        return Q(pk__in=Assignment.objects.filter(due_soon_q(today), held_q(user)).values("report_id"))
     if queue == OVERDUE:
-        return Q(pk__in=Assignment.objects.filter(overdue_q(today)).values("report_id"))
+        return Q(pk__in=Assignment.objects.filter(overdue_q(today), held_q(user)).values("report_id"))
     if queue == APPROVAL:
         return Q(status=S.AWAITING_APPROVAL)
     raise ValueError(queue)
@@ -174,9 +186,11 @@ class PublicFilters:
     before: tuple[datetime, int] | None = None  # keyset: (published_at, id) of the last row shown
 
 
-def public_reports(filters: PublicFilters) -> list[Report]:
-    """One page of published reports (newest first) and whether more follow: one query."""
-    qs = Report.objects.public().select_related("category", "ward", "answered_unit")
+SEARCH_WINDOW = 2000  # newest matching rows a search looks through before asking the word index
+
+
+def _public_queryset(filters: PublicFilters):
+    qs = Report.objects.public()
     if filters.ward:
         qs = qs.filter(ward_id=filters.ward)
     if filters.category:
@@ -185,14 +199,16 @@ def public_reports(filters: PublicFilters) -> list[Report]:
         qs = qs.filter(status=S.ANSWERED)
     elif filters.status == "reopened":
         qs = qs.filter(status__in=HANDLING_STATUSES)
-    query = tsquery(filters.q)
-    if query:
-        qs = qs.filter(search_vector=SearchQuery(query, search_type="raw", config="simple"))
     if filters.before:
         at, pk = filters.before
         qs = qs.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+    return qs
+
+
+def _page(qs) -> list[Report]:
     return list(
-        qs.only(
+        qs.select_related("category", "ward", "answered_unit")
+        .only(
             "code",
             "category__name",
             "ward__name",
@@ -207,8 +223,39 @@ def public_reports(filters: PublicFilters) -> list[Report]:
             "reporter_name",
             "name_public",
             "timeliness",
-        ).order_by("-published_at", "-id")[: PAGE_SIZE + 1]
+        )
+        .order_by("-published_at", "-id")[: PAGE_SIZE + 1]
     )
+
+
+def public_reports(filters: PublicFilters) -> list[Report]:
+    """One page of published reports (newest first), one more to tell whether others follow.
+
+    Without words: one query on the partial index of the filter. With words,
+    the planner cannot tell a common word from a rare one, so the search
+    first walks the newest ``SEARCH_WINDOW`` rows the other filters select
+    (an index walk that stops at a page of matches: enough for common
+    words); only when they hold too few matches does it ask the word index
+    (GIN), which is fast exactly then, for rare words. At most three
+    queries, whatever the data size.
+    """
+    qs = _public_queryset(filters)
+    query = tsquery(filters.q)
+    if not query:
+        return _page(qs)
+    words = SearchQuery(query, search_type="raw", config="simple")
+    newest = qs.order_by("-published_at", "-id").values_list("pk", "published_at", "search_vector")
+    inner, params = newest[:SEARCH_WINDOW].query.sql_with_params()
+    walk = (
+        f"SELECT w.pk FROM ({inner}) w WHERE w.search_vector @@ to_tsquery('simple', %s) "  # noqa: S608
+        f"ORDER BY w.published_at DESC, w.pk DESC LIMIT {PAGE_SIZE + 1}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(walk, [*params, query])
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) > PAGE_SIZE:  # a full page among the newest rows: what the word index would give
+        return _page(Report.objects.filter(pk__in=ids))
+    return _page(qs.filter(search_vector=words))
 
 
 def public_wards() -> QuerySet:

@@ -632,10 +632,10 @@ def submit_answer(report: Report, user, text: str) -> Report:
 
 
 def public_search_text(report: Report) -> str:
+    # Not the tracking code: its "pa" would be in every row (codes have their own look-up box).
     return fold(
         " ".join(
             [
-                report.code,
                 report.category.name,
                 report.address,
                 mask_personal_data(report.description),

@@ -202,3 +202,22 @@ def test_the_web_form_is_rate_limited_per_address(client, fb, settings):
     assert refused.status_code == 429 and "1022" in refused.content.decode()
     assert Report.objects.count() == 2
     ratelimit.clear("feedback")
+
+
+def test_search_walks_the_newest_rows_first_then_asks_the_word_index(
+    fb, monkeypatch, django_assert_max_num_queries
+):
+    from feedback import selectors
+
+    lights = [fb.report(S.ANSWERED) for _ in range(3)]
+    flood = fb.report(S.ANSWERED, category=fb.flood, attributes={"depth": "knee"}, description="Ngập sâu")
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    with django_assert_max_num_queries(2):  # a full page among the newest rows: one walk, one fetch
+        rows = selectors.public_reports(selectors.PublicFilters(q="den duong"))
+    assert [r.code for r in rows] == [r.code for r in reversed(lights)]
+    monkeypatch.setattr(
+        selectors, "SEARCH_WINDOW", 1
+    )  # too few matches in the window: the word index answers
+    assert [r.code for r in selectors.public_reports(selectors.PublicFilters(q="ngap"))] == [flood.code]
+    rows = selectors.public_reports(selectors.PublicFilters(q="den duong"))
+    assert [r.code for r in rows] == [r.code for r in reversed(lights)]
