@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from feedback.models import HANDLING_STATUSES, Assignment, Category, Report, ReportEvent, ReportStatus
 from portal import roles, workdays
 from portal.models import Unit, UnitKind
-from portal.scoping import visible_unit_q
+from portal.scoping import visible_unit_ids
 from portal.text import tsquery
 
 ACTIVE = Assignment.Status.ACTIVE
@@ -77,7 +77,10 @@ def _assignment_ids(**filters) -> QuerySet:
 def held_q(user, prefix: str = "") -> Q:
     """Assignments held by a unit ``user`` sees, or passed down from one (a department follows
     what it handed to a ward): the same scope as ``visible_to``, on the few active assignments."""
-    return visible_unit_q(user, f"{prefix}unit") | visible_unit_q(user, f"{prefix}parent__unit")
+    ids = visible_unit_ids(user)  # read once per user; None: every unit
+    if ids is None:
+        return Q()
+    return Q(**{f"{prefix}unit_id__in": ids}) | Q(**{f"{prefix}parent__unit_id__in": ids})
 
 
 def queue_q(queue: str, user, today: date | None = None) -> Q:
