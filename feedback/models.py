@@ -380,9 +380,11 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         ordering = ["report", "assigned_at", "pk"]
         indexes = [
-            models.Index(fields=["status", "due_date"], include=["report_id"], name="assignment_status_due"),
-            models.Index(fields=["unit", "status"], name="assignment_unit_status"),
-            models.Index(fields=["handler", "status"], name="assignment_handler_status"),
+            models.Index(
+                fields=["status", "due_date"], include=["report_id"], name="fb_assignment_status_due"
+            ),
+            models.Index(fields=["unit", "status"], name="fb_assignment_unit_status"),
+            models.Index(fields=["handler", "status"], name="fb_assignment_handler_status"),
         ]
         constraints = [
             models.UniqueConstraint(

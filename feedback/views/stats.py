@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
@@ -181,26 +182,16 @@ def export_csv(request):
 @staff_member_required
 @require_GET
 def export_xlsx(request):
-    import xlsxwriter
+    from openpyxl import Workbook
 
     period, header, body = _table(request)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=_("Feedback")[:31])
+    sheet.append([str(h) for h in header])
+    for row in body:
+        sheet.append([_xlsx_cell(cell) for cell in row])
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
-    sheet = book.add_worksheet(_("Feedback")[:31])
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, header, bold)
-    for index, row in enumerate(body, start=1):
-        for col, cell in enumerate(row):
-            if isinstance(cell, int | float):
-                sheet.write_number(index, col, cell)
-            elif cell is None:
-                sheet.write_blank(index, col, None)
-            else:
-                sheet.write_string(index, col, str(cell))
-    sheet.set_column(0, 0, 40)
-    book.close()
+    book.save(out)
     response = HttpResponse(
         out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -208,3 +199,12 @@ def export_xlsx(request):
         f'attachment; filename="phan-anh-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"'
     )
     return response
+
+
+_NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xlsx_cell(value):
+    """Numbers stay numbers; text is formula-safe and free of control characters openpyxl refuses."""
+    value = safe_cell(value)
+    return _NOT_IN_XLSX.sub("", value) if isinstance(value, str) else value
