@@ -8,8 +8,11 @@ class FeedbackConfig(AppConfig):
 
     def ready(self):
         from feedback import notifications, reminders
+        from feedback.api.views import refused
         from feedback.models import Notification
-        from portal import outbox, roles
+        from portal import errors, outbox, roles
+
+        errors.register("/open311/", refused)  # the kernel's 400/404 in the spec's error body
 
         outbox.register(
             outbox.Outbox(

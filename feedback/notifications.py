@@ -11,19 +11,16 @@ from django.urls import reverse
 from django.utils import translation
 
 from feedback.models import Notification
+from portal.links import absolute_url
 from portal.models import SiteProfile
 
 
-def base_url() -> str:
-    return getattr(settings, "PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
-
-
 def public_url(report) -> str:
-    return base_url() + reverse("feedback:report", args=[report.code])
+    return absolute_url(reverse("feedback:report", args=[report.code]))
 
 
 def admin_url(report) -> str:
-    return base_url() + reverse("admin:feedback_report_change", args=[report.pk])
+    return absolute_url(reverse("admin:feedback_report_change", args=[report.pk]))
 
 
 def render(notification: Notification) -> tuple[str, str]:

@@ -57,7 +57,9 @@ def jurisdiction() -> str:
 
 
 def base_url() -> str:
-    return getattr(settings, "PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
+    from portal.links import base_url as portal_base
+
+    return portal_base()
 
 
 def _check_common(request, fmt, methods=("GET",)):
@@ -345,6 +347,14 @@ def token(request, token, fmt):
     return respond(
         fmt, [{"service_request_id": report.code, "token": report.api_token}], "service_requests", "request"
     )
+
+
+def refused(request, status: int):
+    """The kernel's refusals (a NUL byte: 400; no such path: 404) in the spec's error body."""
+    fmt = "json" if request.path_info.rstrip("/").endswith(".json") else "xml"
+    if status == 400:
+        return errors(fmt, 400, _("Null characters are not allowed."))
+    return errors(fmt, status, _("No such Open311 resource. Start from discovery.xml or discovery.json."))
 
 
 @csrf_exempt

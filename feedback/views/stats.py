@@ -1,8 +1,10 @@
-"""Feedback statistics: the public page with a chart, and CSV / XLSX for staff (their scope only)."""
+"""Feedback statistics: the public page with a chart, and CSV / XLSX for staff (their scope only).
+
+Every exported cell goes through the kernel's ``portal.exports.safe_cell`` (no formula from data).
+"""
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 
@@ -18,21 +20,7 @@ from django.views.decorators.http import require_GET
 from feedback import stats
 from feedback.models import Report
 from portal import audit, workdays
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A spreadsheet cell shown as typed: text that starts like a formula gets an apostrophe (OWASP).
-
-    Kept here until the kernel's ``portal.exports`` helper lands on main.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool | int | float):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+from portal.exports import csv_response, safe_cell
 
 
 class StatsForm(forms.Form):
@@ -168,15 +156,7 @@ def _table(request):
 @require_GET
 def export_csv(request):
     period, header, body = _table(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="phan-anh-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"'
-    )
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    for row in [header, *body]:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return response
+    return csv_response(f"phan-anh-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv", [header, *body])
 
 
 @staff_member_required

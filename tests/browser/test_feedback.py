@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from feedback.models import Photo, Report, ReportStatus
 from portal import ratelimit
-from tests.factories import PASSWORD
 from tests.feedback.factories import MOBILE, Setup, jpeg_bytes
+from tests.otp import browser_sign_in
 
 S = ReportStatus
 CODE = re.compile(r"^PA-\d{6}-\d{4}$")
@@ -31,12 +31,7 @@ def fb(_kernel_data):
 
 
 def sign_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/admin/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    browser_sign_in(page, base, username)  # both steps: password, then the authenticator's code
 
 
 def open_report(page, base, report):

@@ -128,10 +128,12 @@ def test_forwarding_prints_a_letter(client, fb):
     assert "Điện lực Tiền Giang" in text and report.code in text
 
 
-def test_api_keys_are_shown_once_and_stored_hashed(admin_client, fb):
+def test_api_keys_are_shown_once_and_stored_hashed(client, fb):
     from feedback.models import ApiClient
+    from tests.factories import UserFactory
 
-    response = admin_client.post(
+    client.force_login(UserFactory(username="root", is_superuser=True, unit=fb.city))
+    response = client.post(
         reverse("admin:feedback_apiclient_add"),
         {"name": "App", "contact": "a@example.com", "per_hour": 10, "active": "on"},
         follow=True,
@@ -255,6 +257,9 @@ def test_every_new_url_as_every_role_answers_without_a_500(client, fb):
         for url in admin_urls + public_urls:
             response = client.get(url)
             assert response.status_code < 500, (person, url, response.status_code)
+            if "%00" in url:
+                assert response.status_code == 400, (url, response.status_code)  # the kernel refuses NUL
+                continue
             if person in (fb.ward2_cv,) and f"/{report.pk}/" in url and "/admin/" in url:
                 assert response.status_code in (302, 403, 404), (url, response.status_code)
             if person in (None, citizen) and "/admin/" in url:
