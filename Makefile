@@ -45,6 +45,7 @@ benchmark: $(STAMP)
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || echo "wrk missing: throughput not measured"
 	$(PY) -m portal.launcher exec -- $(PY) manage.py benchmark_onestop $(BENCH_ARGS)
 	$(PY) -m portal.launcher exec -- $(PY) manage.py benchmark_personnel $(PERSONNEL_BENCH_ARGS)
+	$(PY) -m portal.launcher exec -- $(PY) manage.py benchmark_feedback $(FEEDBACK_BENCH_ARGS)
 
 ## The two-step code the demo log-ins accept now (the published demo key).
 demo-code: $(STAMP)

@@ -47,3 +47,35 @@ def tsquery(text: str) -> str:
         return ""
     parts = [f"{t}" for t in terms[:-1]] + [f"{terms[-1]}:*"]
     return " & ".join(parts)
+
+
+# --- personal data in free text -----------------------------------------------------------
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# A run of digits (spaces, dots or dashes between them) that could be a phone or an ID number.
+_DIGIT_RUN = re.compile(r"(?<![\w])\+?\d[\d .\-()]{7,}\d(?![\w])")
+MASK = "[…]"
+
+
+def _is_personal_number(text: str) -> bool:
+    """A Vietnamese phone (10 digits from 0, or +84 and 9), a landline (11 digits 02…),
+    a 12-digit CCCD or a 9-digit old identity card number (DOMAIN.md §5)."""
+    digits = re.sub(r"\D", "", text)
+    if text.lstrip().startswith("+84") or (digits.startswith("84") and len(digits) == 11):
+        return True
+    if len(digits) in (9, 12):
+        return True
+    return digits.startswith("0") and len(digits) in (10, 11)
+
+
+def mask_personal_data(text: str) -> str:
+    """``text`` with e-mail addresses, phone numbers and identity numbers replaced by ``[…]``.
+
+    For anything a citizen or an official typed that the public will read
+    (a report's description, an answer): what identifies a person by number
+    never leaves. Other numbers (house numbers, dates, amounts) stay.
+    """
+    if not text:
+        return ""
+    text = _EMAIL.sub(MASK, text)
+    return _DIGIT_RUN.sub(lambda m: MASK if _is_personal_number(m.group(0)) else m.group(0), text)

@@ -319,6 +319,74 @@ def store_bytes(record: StoredFile, data: bytes, original_name: str, content_typ
     return record
 
 
+# --- photos: resized and stripped of metadata -------------------------------------------
+
+PHOTO_MAX_SIDE = 1600  # pixels: sharp on a phone and a desk screen, about 200-400 KB as JPEG
+PHOTO_MAX_PIXELS = 40_000_000  # a larger canvas is refused before decoding (decompression bombs)
+_SAVE_FORMAT = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
+
+
+def clean_image(data: bytes, content_type: str, max_side: int = PHOTO_MAX_SIDE) -> bytes:
+    """The photo re-encoded: turned upright, at most ``max_side`` pixels, without any metadata.
+
+    A phone's photo carries EXIF (the GPS position of the citizen's home, the
+    camera's serial number, the time), XMP and comments. Only the pixels are
+    kept: the orientation tag is applied to them, then the image is encoded
+    afresh from its pixel data alone, so no metadata block survives. Raises
+    ValidationError when the bytes cannot be decoded as an image or the
+    canvas is absurdly large.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            width, height = probe.size
+            if width * height > PHOTO_MAX_PIXELS:
+                raise ValidationError(
+                    _("The photo is too large (%(w)s × %(h)s pixels)."),
+                    code="image_size",
+                    params={"w": width, "h": height},
+                )
+            probe.load()
+            image = ImageOps.exif_transpose(probe)
+            image.thumbnail((max_side, max_side))
+            pixels = _pixels_only(image, content_type)
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValidationError(
+            _("The photo seems damaged: it cannot be read as an image."), code="image_damaged"
+        ) from exc
+    out = io.BytesIO()
+    options = {"quality": 85, "optimize": True} if content_type == JPEG else {}
+    if content_type == WEBP:
+        options = {"quality": 85}
+    pixels.save(out, _SAVE_FORMAT[content_type], **options)
+    return out.getvalue()
+
+
+def _pixels_only(image, content_type: str):
+    """A new image holding only ``image``'s pixels (no ``info``, EXIF, ICC or text chunks)."""
+    from PIL import Image
+
+    if content_type == JPEG and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    elif image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGBA")
+    fresh = Image.new(image.mode, image.size)
+    fresh.paste(image)
+    return fresh
+
+
+def store_image(record: StoredFile, uploaded, policy: Policy = PHOTOS, field: str = "file", **kwargs):
+    """Check a photo by content, re-encode it with :func:`clean_image` and fill ``record`` (unsaved)."""
+    checked = check_upload(uploaded, policy)
+    cleaned = clean_image(_read(uploaded), checked.content_type, **kwargs)
+    return store_bytes(
+        record, cleaned, (uploaded.name or "").replace("\x00", ""), checked.content_type, field
+    )
+
+
 def file_response(fieldfile, filename: str, content_type: str, inline: bool = False) -> FileResponse:
     """Serve a stored file safely; ``inline`` only for PDFs and images, everything else downloads."""
     try:

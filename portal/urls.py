@@ -24,4 +24,5 @@ urlpatterns = [
     path("tai-khoan/dat-lai-mat-khau/xong/", views.password_reset_complete, name="password_reset_complete"),
     path("admin/", admin.site.urls),
     path("", include("onestop.urls")),
+    path("", include("feedback.urls")),
 ]

@@ -91,11 +91,15 @@ def healthz(request):
 
 
 def error_400(request, exception):
-    return render(request, "400.html", status=400)
+    from portal import errors
+
+    return errors.render(request, 400) or render(request, "400.html", status=400)
 
 
 def error_404(request, exception):
-    return render(request, "404.html", status=404)
+    from portal import errors
+
+    return errors.render(request, 404) or render(request, "404.html", status=404)
 
 
 def error_500(request):
