@@ -25,7 +25,7 @@ from django.core.management.base import BaseCommand
 from django.test import Client
 from django.urls import reverse
 
-from portal import bench
+from portal import bench, otp
 
 GOAL_MS = 100
 
@@ -122,14 +122,19 @@ class Command(BaseCommand):
                 check=check,
             ).as_tuple()
 
+        def _sign_in(client, username):
+            user = User.objects.get(username=username)
+            client.force_login(user)
+            otp.mark_verified(client.session, user)  # the back office asks for the second factor too
+
         pages = {}
         pages["baseline: bare view /livez"] = bench.timed(
             "livez", lambda: client.get("/livez"), samples
         ).as_tuple()
-        client.force_login(User.objects.get(username="p1.007"))
+        _sign_in(client, "p1.007")
         pages["ward officer: unit list"] = page("ward officer list", {})
         pages["ward officer: search by name"] = page("ward officer search", lambda: {"q": name()})
-        client.force_login(User.objects.get(username="nv.004"))
+        _sign_in(client, "nv.004")
         pages["home affairs: city list, page 1"] = page("city list", {})
         pages["home affairs: one unit's list"] = page("unit list", lambda: {"unit": rng.choice(wards)})
         pages["home affairs: search by name (accents)"] = page("search accents", lambda: {"q": name()})
@@ -148,6 +153,6 @@ class Command(BaseCommand):
             samples // 2,
             check=_is_file,
         ).as_tuple()
-        client.force_login(User.objects.get(username="ubnd.lanhdao"))
+        _sign_in(client, "ubnd.lanhdao")
         pages["city leader: city list, page 1"] = page("leader list", {})
         return pages
