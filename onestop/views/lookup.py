@@ -74,6 +74,7 @@ PUBLIC_STATUS = {
         "Your dossier has been examined and awaits the decision of the leader of %(unit)s."
     ),
     S.REFUSED: gettext_lazy("Your request could not be granted, for the reasons below."),
+    S.STOPPED: gettext_lazy("Processing of your dossier has stopped, for the reasons below."),
     S.RESULT_READY: gettext_lazy("The result of your dossier is ready."),
     S.RETURNED: gettext_lazy("The result has been returned to you. Thank you for using our services."),
 }
@@ -97,6 +98,8 @@ PUBLIC_EVENTS = {
     "reschedule": gettext_lazy("New appointment date set, with an apology"),
     "return_result": gettext_lazy("Result returned"),
     "rate": gettext_lazy("You rated the service"),
+    "withdraw": gettext_lazy("Dossier withdrawn at your request; processing stopped"),
+    "stop_processing": gettext_lazy("Processing stopped"),
 }
 
 PROVISIONAL_DATE = (S.AWAITING_PAYMENT, S.SUBMITTED, S.SUPPLEMENT_REQUESTED)

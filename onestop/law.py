@@ -1,0 +1,102 @@
+"""Which law applies to a dossier: the regime and the forms in force on the day it was received.
+
+Decree 61/2018/NĐ-CP with Circular 01/2018/TT-VPCP for dossiers received
+before 1 July 2025; Decree 118/2025/NĐ-CP from then on, with the forms of
+Circular 03/2025/TT-VPCP from that circular's effective date (DOMAIN.md §6).
+Everything here is read from data (:class:`onestop.models.LegalRegime`,
+:class:`~onestop.models.FormSet`, :class:`~onestop.models.DeskName`); the
+seed in :mod:`onestop.law_data` stands in only when the tables are empty.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from onestop import law_data
+from onestop.models import DeskName, FormSet, LegalForm, LegalRegime
+from portal import workdays
+
+
+def reception_day(dossier) -> date:
+    """The day the dossier was received (or filed, or today for a draft)."""
+    when = dossier.received_at or dossier.submitted_at or timezone.now()
+    return workdays.local(when).date()
+
+
+def _seed_regime(day: date) -> LegalRegime:
+    rows = [LegalRegime(**data) for data in law_data.REGIMES]
+    return max((r for r in rows if r.effective_from <= day), key=lambda r: r.effective_from, default=rows[0])
+
+
+def regime_on(day: date) -> LegalRegime:
+    return LegalRegime.objects.in_force_on(day) or _seed_regime(day)
+
+
+def regime_for(dossier) -> LegalRegime:
+    """The regime in force on the day ``dossier`` was received (cached on the instance)."""
+    day = reception_day(dossier)
+    cached = getattr(dossier, "_regime", None)
+    if cached is None or cached[0] != day:
+        cached = (day, regime_on(day))
+        dossier._regime = cached
+    return cached[1]
+
+
+class _SeedForms:
+    """A form set from the seed, with the same reading interface as a stored one."""
+
+    def __init__(self, data: dict):
+        self.code, self.circular, self.effective_from = data["code"], data["circular"], data["effective_from"]
+        self.titles = {letter: (number, title) for letter, number, title in data["forms"]}
+
+
+def forms_on(day: date) -> dict[str, tuple[str, str]]:
+    """{letter slug: (form number, printed title)} of the form set in force on ``day``."""
+    form_set = FormSet.objects.in_force_on(day)
+    if form_set is not None:
+        return {f.letter: (f.number, f.title) for f in LegalForm.objects.filter(form_set=form_set)}
+    seeds = [_SeedForms(d) for d in law_data.FORM_SETS]
+    chosen = max(
+        (s for s in seeds if s.effective_from <= day), key=lambda s: s.effective_from, default=seeds[0]
+    )
+    return chosen.titles
+
+
+def form_set_on(day: date) -> str:
+    """The citation of the circular whose forms are in force on ``day``."""
+    form_set = FormSet.objects.in_force_on(day)
+    if form_set is not None:
+        return form_set.circular
+    seeds = [_SeedForms(d) for d in law_data.FORM_SETS]
+    return max(
+        (s for s in seeds if s.effective_from <= day), key=lambda s: s.effective_from, default=seeds[0]
+    ).circular
+
+
+def forms_for(dossier) -> dict[str, tuple[str, str]]:
+    cached = getattr(dossier, "_forms", None)
+    if cached is None:
+        cached = dossier._forms = forms_on(reception_day(dossier))
+    return cached
+
+
+def form(dossier, letter: str) -> tuple[str, str] | None:
+    """(number, title) of ``letter`` in the dossier's form set, or None if that set has no such form."""
+    return forms_for(dossier).get(letter)
+
+
+def desk_name(unit, regime: LegalRegime) -> str:
+    """The name of ``unit``'s one-stop desk under ``regime``: its own row, else the regime's name + the unit."""
+    from portal import pdf
+
+    if regime.pk is not None:
+        own = DeskName.objects.filter(unit=unit, regime=regime).values_list("name", flat=True).first()
+        if own:
+            return own
+    return f"{regime.desk_name} {pdf.display_name(unit)}"
+
+
+def dossier_desk(dossier) -> str:
+    return desk_name(dossier.receiving_unit, regime_for(dossier))
