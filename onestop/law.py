@@ -88,14 +88,19 @@ def form(dossier, letter: str) -> tuple[str, str] | None:
 
 
 def desk_name(unit, regime: LegalRegime) -> str:
-    """The name of ``unit``'s one-stop desk under ``regime``: its own row, else the regime's name + the unit."""
+    """The name of ``unit``'s one-stop desk under ``regime``: its own :class:`DeskName` row, else
+    the regime's pattern (``{unit}``: the unit's name, ``{committee}``: its people's committee)."""
     from portal import pdf
 
     if regime.pk is not None:
         own = DeskName.objects.filter(unit=unit, regime=regime).values_list("name", flat=True).first()
         if own:
             return own
-    return f"{regime.desk_name} {pdf.display_name(unit)}"
+    name = " ".join(str(unit.name).split())
+    try:
+        return regime.desk_name.format(unit=name, committee=pdf.display_name(unit))
+    except (KeyError, IndexError, ValueError):  # a pattern mistyped in the admin
+        return f"{regime.desk_name} {name}"
 
 
 def dossier_desk(dossier) -> str:

@@ -21,7 +21,8 @@ REGIMES = [
             "một cửa liên thông trong giải quyết thủ tục hành chính"
         ),
         "effective_from": date(2018, 6, 21),
-        "desk_name": "Bộ phận Tiếp nhận và Trả kết quả",
+        # {unit}: the unit's name ("Phường 1"); {committee}: its committee ("UBND Phường 1").
+        "desk_name": "Bộ phận Tiếp nhận và Trả kết quả {committee}",
         "transfer_cutoff": time(15, 0),
         "supplement_window_days": 3,
         "supplement_requests_per_agency": 1,
@@ -40,7 +41,7 @@ REGIMES = [
         ),
         "effective_from": date(2025, 7, 1),
         # Provincial and commune centres (DOMAIN.md §6); a unit's own name is a DeskName row.
-        "desk_name": "Trung tâm Phục vụ hành chính công",
+        "desk_name": "Trung tâm Phục vụ hành chính công {unit}",
         # [open] the 2025 time-counting and supplement details: the 2018 values until confirmed.
         "transfer_cutoff": time(15, 0),
         "supplement_window_days": 3,

@@ -317,6 +317,8 @@ class Dossier(models.Model):
             models.Index(fields=["status", "due_date"], include=["id"], name="dossier_status_due_cov"),
             models.Index(fields=["service", "status"], name="dossier_service_status"),
             models.Index(fields=["received_at"], name="dossier_received"),
+            # The dossier register of a desk per period (form 06/07).
+            models.Index(fields=["receiving_unit", "submitted_at"], name="dossier_unit_submitted"),
             models.Index(fields=["returned_at"], name="dossier_returned"),
             models.Index(fields=["applicant_user", "-id"], name="dossier_applicant"),
             # Back-office search by CCCD or mobile (a code prefix uses the unique column's _like index).
@@ -593,7 +595,10 @@ class LegalRegime(models.Model):
     desk_name = models.CharField(
         _("name of the one-stop desk"),
         max_length=200,
-        help_text=_("Used where a unit has no desk name of its own for this regime."),
+        help_text=_(
+            "Used where a unit has no desk name of its own for this regime: {unit} is replaced by the "
+            "unit's name, {committee} by its people's committee."
+        ),
     )
     transfer_cutoff = models.TimeField(
         _("transfer cut-off"),

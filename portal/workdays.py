@@ -145,3 +145,8 @@ def due_datetime(received_at: datetime, working_days: int) -> datetime:
 
 def today() -> date:
     return timezone.localdate()
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight at the start of ``day`` in the portal's time zone."""
+    return datetime.combine(day, dtime(0, 0), tzinfo=TZ)
