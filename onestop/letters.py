@@ -920,7 +920,7 @@ def register_pdf(unit, start: date, end: date, dossiers) -> bytes:
                 "Ghi chú",
             ],
             rows or [["", "", "(Không có hồ sơ)", "", "", "", "", "", ""]],
-            widths=[5, 16, 22, 22, 14, 12, 10, 10, 11],
+            widths=[4, 20, 20, 22, 14, 13, 10, 10, 10],
             center_columns=(0, 5, 6, 7),
         ),
         Spacer(1, 3 * mm),
@@ -986,7 +986,8 @@ REGISTRY: tuple[Letter, ...] = (
     Letter(
         "receipt",
         gettext_lazy("Receipt and appointment (form %(number)s)"),
-        lambda d: bool(d.code),
+        # Online filings get a provisional one at once; walk-ins once the desk accepts them.
+        lambda d: bool(d.code) and (d.received_at is not None or d.channel == Channel.ONLINE),
         lambda d, part, url: receipt_pdf(d, url),
         "bien-nhan",
         BOTH,

@@ -118,4 +118,5 @@ def test_admin_shows_provisional_days_and_confirms_them(client, ward_a, make_use
     ids = list(CalendarDay.objects.filter(date__year=2027).values_list("pk", flat=True))
     client.post(url, {"action": "confirm_days", "_selected_action": ids})
     assert not CalendarDay.objects.filter(provisional=True).exists()
-    assert "tạm tính" not in client.get(url).content.decode()
+    after = client.get(url).content.decode()
+    assert "Tạm tính: cần xác nhận" not in after and "là tạm tính" not in after
