@@ -26,11 +26,13 @@ The staff pages (``onestop.views.staff``) and the citizen look-up
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reportlab.lib.units import mm
@@ -51,6 +53,29 @@ DOCUMENT_FORMS = {
 }
 
 # --- shared pieces ------------------------------------------------------------------
+
+
+def _prose(letter: str, **context) -> dict[str, str]:
+    """The letter's legal prose, from ``templates/onestop/letters/<letter>.txt``.
+
+    The template holds sections, each starting with a ``== name ==`` line;
+    whitespace inside a section collapses (a paragraph may wrap in the file).
+    Deployers adapt the wording by overriding the template, not the code.
+    """
+    text = render_to_string(f"onestop/letters/{letter}.txt", context)
+    sections: dict[str, str] = {}
+    name = None
+    for line in text.splitlines():
+        match = _SECTION.match(line)
+        if match:
+            name = match.group(1)
+            sections[name] = ""
+        elif name is not None:
+            sections[name] = f"{sections[name]} {line}".strip()
+    return {key: " ".join(value.split()) for key, value in sections.items()}
+
+
+_SECTION = re.compile(r"^== ([a-z_]+) ==\s*$")
 
 
 def _desk(dossier) -> str:
@@ -291,6 +316,12 @@ def supplement_pdf(supplement_request) -> bytes:
     asker = _person(request.requested_by)
     rows = [[str(n), item.get("name", ""), item.get("reason", "")] for n, item in enumerate(request.items, 1)]
     contact = pdf.display_name(unit) + (f", số điện thoại {unit.phone}" if unit.phone else "")
+    prose = _prose(
+        "supplement",
+        issuer=_desk(dossier) if at_desk else pdf.display_name(unit),
+        count=len(rows),
+        contact=contact,
+    )
     story = [
         *header,
         *_title(dossier, "supplement"),
@@ -299,10 +330,7 @@ def supplement_pdf(supplement_request) -> bytes:
         *_applicant_fields(dossier),
         pdf.field("Ngày nộp hồ sơ", pdf.short_date(dossier.received_at or dossier.submitted_at)),
         Spacer(1, 2 * mm),
-        pdf.para(
-            f"Sau khi kiểm tra, {_desk(dossier) if at_desk else pdf.display_name(unit)}"
-            f" yêu cầu Ông/Bà bổ sung, hoàn thiện hồ sơ gồm {len(rows)} nội dung sau:",
-        ),
+        pdf.para(prose["opening"]),
         Spacer(1, 1.5 * mm),
         pdf.table(["TT", "Nội dung cần bổ sung, hoàn thiện", "Lý do"], rows, widths=[6, 50, 64]),
         Spacer(1, 2 * mm),
@@ -312,10 +340,7 @@ def supplement_pdf(supplement_request) -> bytes:
     if not at_desk:
         story.append(pdf.para(law.regime_for(dossier).supplement_rule, "italic"))
     story += [
-        pdf.para(
-            "Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, Ông/Bà liên hệ với "
-            f"{contact} để được hướng dẫn."
-        ),
+        pdf.para(prose["contact"]),
         pdf.field("Người hướng dẫn", asker),
         pdf.side_by_side(
             pdf.recipients([dossier.applicant_name, f"Lưu: {_desk(dossier)}"]),
@@ -334,6 +359,7 @@ def rejection_pdf(dossier) -> bytes:
     event = _latest_event(dossier, "reject")
     when = dossier.decided_at or (event.at if event else None)
     officer = event.actor_name if event else ""
+    prose = _prose("rejection", desk=_desk(dossier))
     story = [
         *_desk_header(dossier, when),
         *_title(dossier, "rejection"),
@@ -343,12 +369,9 @@ def rejection_pdf(dossier) -> bytes:
         *_applicant_fields(dossier, "Tiếp nhận hồ sơ của"),
         pdf.field("Ngày nộp hồ sơ", pdf.short_date(dossier.submitted_at)),
         Spacer(1, 2 * mm),
-        pdf.para(
-            f"Qua xem xét, {_desk(dossier)} thông báo không "
-            "tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:"
-        ),
+        pdf.para(prose["opening"]),
         *_reason_paragraphs(dossier.result_note),
-        pdf.para("Xin thông báo cho Ông/Bà được biết và thực hiện./."),
+        pdf.para(prose["closing"]),
         pdf.side_by_side(
             pdf.recipients([dossier.applicant_name, f"Lưu: {_desk(dossier)}"]),
             pdf.signature("NGƯỜI TIẾP NHẬN", officer),
@@ -368,28 +391,29 @@ def refusal_pdf(dossier) -> bytes:
     unit = (event.unit if event and event.unit_id else None) or dossier.receiving_unit
     when = dossier.decided_at or (event.at if event else None)
     received = dossier.received_at or dossier.submitted_at
+    prose = _prose(
+        "refusal",
+        received=pdf.short_date(received),
+        desk=_desk(dossier),
+        applicant=dossier.applicant_name,
+        issuer=pdf.display_name(unit),
+    )
     story = [
         *_unit_header(unit, when),
         *_title(dossier, "refusal"),
         *_code_line(dossier),
         Spacer(1, 3 * mm),
-        pdf.para(
-            f"Ngày {pdf.short_date(received)}, {_desk(dossier)} "
-            f"tiếp nhận hồ sơ của Ông/Bà {dossier.applicant_name}."
-        ),
+        pdf.para(prose["received"]),
         pdf.field("Địa chỉ", dossier.applicant_address),
         pdf.field("Nội dung yêu cầu giải quyết", _request_text(dossier)),
         Spacer(1, 2 * mm),
-        pdf.para(
-            f"Qua xem xét, {pdf.display_name(unit)} thông báo từ chối giải quyết hồ sơ của Ông/Bà "
-            "với lý do cụ thể như sau:"
-        ),
+        pdf.para(prose["opening"]),
         *_reason_paragraphs(dossier.result_note),
     ]
     if event and event.actor_name:
         story.append(pdf.field("Cán bộ xử lý hồ sơ", event.actor_name))
     story += [
-        pdf.para("Xin thông báo cho Ông/Bà được biết./."),
+        pdf.para(prose["closing"]),
         _unit_closing(dossier, unit),
     ]
     return pdf.build(story, title=f"{_form(dossier, 'refusal')[1]} {dossier.code}", author=_author(unit))
@@ -422,27 +446,28 @@ def apology_pdf(dossier) -> bytes:
     new_due = date.fromisoformat(event.data["due_date"])
     name = pdf.display_name(unit)
     received = dossier.received_at or dossier.submitted_at
+    prose = _prose(
+        "apology",
+        received=pdf.short_date(received),
+        issuer=name,
+        applicant=dossier.applicant_name,
+        new_due=pdf.vn_datetime(_due_at(new_due)),
+        place=_pickup_place(dossier),
+    )
     story = [
         *_unit_header(unit, event.at),
         *_title(dossier, "apology"),
         Spacer(1, 2 * mm),
-        pdf.para(
-            f"Ngày {pdf.short_date(received)}, {name} tiếp nhận giải quyết hồ sơ của "
-            f"Ông/Bà {dossier.applicant_name}."
-        ),
+        pdf.para(prose["received"]),
         pdf.field("Nội dung yêu cầu giải quyết", _request_text(dossier)),
         pdf.markup(f"Mã hồ sơ: <b>{pdf.esc(dossier.code)}</b>", "field"),
         pdf.field("Thời hạn giải quyết hồ sơ theo quy định", pdf.vn_datetime(_due_at(old_due))),
         Spacer(1, 2 * mm),
-        pdf.para(f"Tuy nhiên đến nay, {name} chưa trả kết quả giải quyết hồ sơ của Ông/Bà."),
+        pdf.para(prose["late"]),
         pdf.markup("Lý do:", "field"),
         *_reason_paragraphs(event.note),
-        pdf.markup(
-            f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà, {pdf.esc(name)} xin lỗi Ông/Bà và sẽ trả "
-            f"kết quả giải quyết hồ sơ cho Ông/Bà vào <b>{pdf.esc(pdf.vn_datetime(_due_at(new_due)))}</b>, "
-            f"tại {pdf.esc(_pickup_place(dossier))}."
-        ),
-        pdf.para("Rất mong nhận được sự thông cảm của Ông/Bà vì sự chậm trễ này./."),
+        pdf.para(prose["apology"]),
+        pdf.para(prose["closing"]),
         _unit_closing(dossier, unit),
     ]
     return pdf.build(story, title=f"{_form(dossier, 'apology')[1]} {dossier.code}", author=_author(unit))
@@ -468,12 +493,7 @@ def stop_pdf(dossier) -> bytes:
     by_desk = unit.pk == dossier.receiving_unit_id
     issuer = _desk(dossier) if by_desk else pdf.display_name(unit)
     received = dossier.received_at or dossier.submitted_at
-    opening = (
-        f"Theo đề nghị rút hồ sơ của Ông/Bà {dossier.applicant_name}, {issuer} thông báo dừng giải quyết "
-        "hồ sơ nêu trên."
-        if withdrawn
-        else f"Qua xem xét, {issuer} thông báo dừng giải quyết hồ sơ nêu trên với lý do cụ thể như sau:"
-    )
+    prose = _prose("stop", withdrawn=withdrawn, applicant=dossier.applicant_name, issuer=issuer)
     story = [
         *(_desk_header(dossier, event.at) if by_desk else _unit_header(unit, event.at)),
         *_title(dossier, "stop"),
@@ -482,13 +502,13 @@ def stop_pdf(dossier) -> bytes:
         *_applicant_fields(dossier),
         pdf.field("Ngày tiếp nhận hồ sơ", pdf.short_date(received)),
         Spacer(1, 2 * mm),
-        pdf.para(opening),
+        pdf.para(prose["opening"]),
     ]
     if withdrawn:
         story.append(pdf.markup("Nội dung đề nghị:", "field"))
     story += [
         *_reason_paragraphs(dossier.result_note),
-        pdf.para("Xin thông báo cho Ông/Bà được biết./."),
+        pdf.para(prose["closing"]),
         pdf.side_by_side(
             pdf.recipients([dossier.applicant_name, f"Lưu: {_desk(dossier)}"]),
             pdf.signature(
