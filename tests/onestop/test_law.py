@@ -183,3 +183,17 @@ def test_register_refuses_a_bad_period_and_other_desks(client, cast):
     assert garbage.status_code == 400
     other = client.get(url, {"unit": cast.other_ward.pk, "start": "2026-11-01", "end": "2026-11-30"})
     assert other.status_code == 400  # not a desk this officer sees
+
+
+def test_a_stopped_dossier_is_closed_in_the_statistics(cast):
+    from onestop import stats
+
+    dossier = dossier_on(cast, at(2026, 10, 5, 9, 0))
+    open_one = dossier_on(cast, at(2026, 10, 5, 9, 30))
+    with time_machine.travel(at(2026, 10, 6, 9, 0), tick=False):
+        services.withdraw_dossier(dossier, cast.officer, "Người nộp rút hồ sơ")
+    period = stats.Period(date(2026, 10, 1), date(2026, 10, 31))
+    with time_machine.travel(at(2026, 11, 30, 9, 0), tick=False):
+        (ward,) = [r for r in stats.receiving_figures(period) if r.unit == cast.ward]
+    assert (ward.received, ward.in_progress, ward.overdue) == (2, 1, 1)  # only ``open_one``
+    assert open_one.status == S.PROCESSING
