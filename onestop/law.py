@@ -64,15 +64,24 @@ def forms_on(day: date) -> dict[str, tuple[str, str]]:
     return chosen.titles
 
 
-def form_set_on(day: date) -> str:
-    """The citation of the circular whose forms are in force on ``day``."""
+def _form_set_on(day: date):
     form_set = FormSet.objects.in_force_on(day)
     if form_set is not None:
-        return form_set.circular
+        return form_set
     seeds = [_SeedForms(d) for d in law_data.FORM_SETS]
     return max(
         (s for s in seeds if s.effective_from <= day), key=lambda s: s.effective_from, default=seeds[0]
-    ).circular
+    )
+
+
+def form_set_on(day: date) -> str:
+    """The citation of the circular whose forms are in force on ``day``."""
+    return _form_set_on(day).circular
+
+
+def form_set_code_on(day: date) -> str:
+    """The code of that form set (``tt-03-2025``): it also picks the letters' prose templates."""
+    return _form_set_on(day).code
 
 
 def forms_for(dossier) -> dict[str, tuple[str, str]]:

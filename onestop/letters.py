@@ -55,14 +55,17 @@ DOCUMENT_FORMS = {
 # --- shared pieces ------------------------------------------------------------------
 
 
-def _prose(letter: str, **context) -> dict[str, str]:
-    """The letter's legal prose, from ``templates/onestop/letters/<letter>.txt``.
+def _prose(dossier, letter: str, **context) -> dict[str, str]:
+    """The letter's legal prose, from ``templates/onestop/letters/<form set>/<letter>.txt`` when the
+    dossier's form set words it its own way, else ``templates/onestop/letters/<letter>.txt``.
 
     The template holds sections, each starting with a ``== name ==`` line;
     whitespace inside a section collapses (a paragraph may wrap in the file).
     Deployers adapt the wording by overriding the template, not the code.
     """
-    text = render_to_string(f"onestop/letters/{letter}.txt", context)
+    form_set = law.form_set_code_on(law.reception_day(dossier))
+    names = [f"onestop/letters/{form_set}/{letter}.txt", f"onestop/letters/{letter}.txt"]
+    text = render_to_string(names, context)
     sections: dict[str, str] = {}
     name = None
     for line in text.splitlines():
@@ -317,6 +320,7 @@ def supplement_pdf(supplement_request) -> bytes:
     rows = [[str(n), item.get("name", ""), item.get("reason", "")] for n, item in enumerate(request.items, 1)]
     contact = pdf.display_name(unit) + (f", số điện thoại {unit.phone}" if unit.phone else "")
     prose = _prose(
+        dossier,
         "supplement",
         issuer=_desk(dossier) if at_desk else pdf.display_name(unit),
         count=len(rows),
@@ -359,7 +363,7 @@ def rejection_pdf(dossier) -> bytes:
     event = _latest_event(dossier, "reject")
     when = dossier.decided_at or (event.at if event else None)
     officer = event.actor_name if event else ""
-    prose = _prose("rejection", desk=_desk(dossier))
+    prose = _prose(dossier, "rejection", desk=_desk(dossier))
     story = [
         *_desk_header(dossier, when),
         *_title(dossier, "rejection"),
@@ -392,6 +396,7 @@ def refusal_pdf(dossier) -> bytes:
     when = dossier.decided_at or (event.at if event else None)
     received = dossier.received_at or dossier.submitted_at
     prose = _prose(
+        dossier,
         "refusal",
         received=pdf.short_date(received),
         desk=_desk(dossier),
@@ -447,6 +452,7 @@ def apology_pdf(dossier) -> bytes:
     name = pdf.display_name(unit)
     received = dossier.received_at or dossier.submitted_at
     prose = _prose(
+        dossier,
         "apology",
         received=pdf.short_date(received),
         issuer=name,
@@ -493,7 +499,7 @@ def stop_pdf(dossier) -> bytes:
     by_desk = unit.pk == dossier.receiving_unit_id
     issuer = _desk(dossier) if by_desk else pdf.display_name(unit)
     received = dossier.received_at or dossier.submitted_at
-    prose = _prose("stop", withdrawn=withdrawn, applicant=dossier.applicant_name, issuer=issuer)
+    prose = _prose(dossier, "stop", withdrawn=withdrawn, applicant=dossier.applicant_name, issuer=issuer)
     story = [
         *(_desk_header(dossier, event.at) if by_desk else _unit_header(unit, event.at)),
         *_title(dossier, "stop"),

@@ -279,7 +279,8 @@ def test_apology_form_04_gives_the_reason_and_the_new_date(cast, monday):
     assert "Ông/Bà Nguyễn Văn An" in text
     assert "Thời hạn giải quyết hồ sơ theo quy định: 17 giờ 00 phút, thứ Sáu, ngày 27/11/2026" in text
     assert "Lý do: - Chờ ý kiến thẩm định của Sở Xây dựng" in text
-    assert "vào 17 giờ 00 phút, thứ Sáu, ngày 04/12/2026" in text
+    # The 2025 wording (templates/onestop/letters/tt-03-2025/apology.txt): a request to extend.
+    assert "đề nghị gia hạn thời gian giải quyết hồ sơ đến 17 giờ 00 phút, thứ Sáu, ngày 04/12/2026" in text
     assert_inside_page(data)
 
 
