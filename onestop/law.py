@@ -25,23 +25,29 @@ def reception_day(dossier) -> date:
     return workdays.local(when).date()
 
 
-def _seed_regime(day: date) -> LegalRegime:
-    rows = [LegalRegime(**data) for data in law_data.REGIMES]
+def _in_force(rows, day: date):
+    """The row of ``rows`` in force on ``day``: the latest effective by then (else the earliest)."""
     return max((r for r in rows if r.effective_from <= day), key=lambda r: r.effective_from, default=rows[0])
 
 
+def _cached(dossier, attribute: str, compute):
+    """``compute(day)`` for the dossier's reception day, kept on the instance while that day holds."""
+    day = reception_day(dossier)
+    cached = getattr(dossier, attribute, None)
+    if cached is None or cached[0] != day:
+        cached = (day, compute(day))
+        setattr(dossier, attribute, cached)
+    return cached[1]
+
+
 def regime_on(day: date) -> LegalRegime:
-    return LegalRegime.objects.in_force_on(day) or _seed_regime(day)
+    stored = LegalRegime.objects.in_force_on(day)
+    return stored or _in_force([LegalRegime(**data) for data in law_data.REGIMES], day)
 
 
 def regime_for(dossier) -> LegalRegime:
-    """The regime in force on the day ``dossier`` was received (cached on the instance)."""
-    day = reception_day(dossier)
-    cached = getattr(dossier, "_regime", None)
-    if cached is None or cached[0] != day:
-        cached = (day, regime_on(day))
-        dossier._regime = cached
-    return cached[1]
+    """The regime in force on the day ``dossier`` was received."""
+    return _cached(dossier, "_regime", regime_on)
 
 
 class _SeedForms:
@@ -52,26 +58,16 @@ class _SeedForms:
         self.titles = {letter: (number, title) for letter, number, title in data["forms"]}
 
 
+def _form_set_on(day: date):
+    return FormSet.objects.in_force_on(day) or _in_force([_SeedForms(d) for d in law_data.FORM_SETS], day)
+
+
 def forms_on(day: date) -> dict[str, tuple[str, str]]:
     """{letter slug: (form number, printed title)} of the form set in force on ``day``."""
-    form_set = FormSet.objects.in_force_on(day)
-    if form_set is not None:
-        return {f.letter: (f.number, f.title) for f in LegalForm.objects.filter(form_set=form_set)}
-    seeds = [_SeedForms(d) for d in law_data.FORM_SETS]
-    chosen = max(
-        (s for s in seeds if s.effective_from <= day), key=lambda s: s.effective_from, default=seeds[0]
-    )
-    return chosen.titles
-
-
-def _form_set_on(day: date):
-    form_set = FormSet.objects.in_force_on(day)
-    if form_set is not None:
-        return form_set
-    seeds = [_SeedForms(d) for d in law_data.FORM_SETS]
-    return max(
-        (s for s in seeds if s.effective_from <= day), key=lambda s: s.effective_from, default=seeds[0]
-    )
+    form_set = _form_set_on(day)
+    if isinstance(form_set, _SeedForms):
+        return form_set.titles
+    return {f.letter: (f.number, f.title) for f in LegalForm.objects.filter(form_set=form_set)}
 
 
 def form_set_on(day: date) -> str:
@@ -85,10 +81,7 @@ def form_set_code_on(day: date) -> str:
 
 
 def forms_for(dossier) -> dict[str, tuple[str, str]]:
-    cached = getattr(dossier, "_forms", None)
-    if cached is None:
-        cached = dossier._forms = forms_on(reception_day(dossier))
-    return cached
+    return _cached(dossier, "_forms", forms_on)
 
 
 def form(dossier, letter: str) -> tuple[str, str] | None:

@@ -199,3 +199,32 @@ def test_a_stopped_dossier_is_closed_in_the_statistics(cast):
         (ward,) = [r for r in stats.receiving_figures(period) if r.unit == cast.ward]
     assert (ward.received, ward.in_progress, ward.overdue) == (2, 1, 1)  # only ``open_one``
     assert open_one.status == S.PROCESSING
+
+
+def test_the_seed_stands_in_when_the_tables_are_empty(cast):
+    """A flushed database (transactional tests) still follows the law of the reception day."""
+    from onestop.models import FormSet
+
+    LegalRegime.objects.all().delete()
+    FormSet.objects.all().delete()
+    assert law.regime_on(date(2025, 6, 30)).decree == "Nghị định số 61/2018/NĐ-CP"
+    assert law.regime_on(date(2025, 7, 1)).decree == "Nghị định số 118/2025/NĐ-CP"
+    assert law.forms_on(date(2025, 9, 15))["stop"] == ("05", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ")
+    assert "stop" not in law.forms_on(date(2025, 9, 14))
+    dossier = dossier_on(cast, at(2026, 11, 23, 9, 0))
+    assert law.dossier_desk(dossier) == "Trung tâm Phục vụ hành chính công Phường 1"
+
+
+def test_the_law_is_edited_in_the_admin(client, cast, make_user):
+    admin_user = make_user(is_superuser=True, is_staff=True, unit=cast.city)
+    client.force_login(admin_user)
+    regime = LegalRegime.objects.get(code="nd-118-2025")
+    for name, args in (
+        ("onestop_legalregime_changelist", []),
+        ("onestop_legalregime_change", [regime.pk]),
+        ("onestop_formset_changelist", []),
+        ("onestop_deskname_add", []),
+    ):
+        assert client.get(reverse(f"admin:{name}", args=args)).status_code == 200, name
+    page = client.get(reverse("admin:onestop_formset_changelist")).content.decode()
+    assert "Thông tư số 03/2025/TT-VPCP" in page and "15/09/2025" in page
