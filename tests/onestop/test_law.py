@@ -55,7 +55,9 @@ def test_a_2025_june_dossier_prints_decree_61_desk_and_2018_forms(cast):
         services.reschedule_dossier(dossier, cast.ward_specialist, date(2025, 6, 12), "Chờ ý kiến")
     apology = text_of(letters.apology_pdf(Dossier.objects.get(pk=dossier.pk)))
     assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in apology and "Mẫu số 04" in apology
-    assert "sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào 17 giờ 00 phút, thứ Năm, ngày 12/06/2025" in apology
+    assert (
+        "sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào 17 giờ 00 phút, thứ Năm, ngày 12/06/2025" in apology
+    )
     assert "gia hạn" not in apology
     control = text_of(letters.control_sheet_pdf(dossier))
     assert "(Mẫu số 05 - Thông tư số 01/2018/TT-VPCP)" in control
@@ -63,7 +65,9 @@ def test_a_2025_june_dossier_prints_decree_61_desk_and_2018_forms(cast):
 
 def test_the_desk_name_is_data_per_unit(cast):
     regime = LegalRegime.objects.get(code="nd-118-2025")
-    DeskName.objects.create(unit=cast.ward, regime=regime, name="Trung tâm Phục vụ hành chính công phường Mỹ Tho")
+    DeskName.objects.create(
+        unit=cast.ward, regime=regime, name="Trung tâm Phục vụ hành chính công phường Mỹ Tho"
+    )
     dossier = dossier_on(cast, at(2026, 11, 23, 9, 0))
     text = text_of(letters.receipt_pdf(dossier, "https://x/?ma="))
     # The header names the issuing body in full: the committee, then the desk's own name.
