@@ -1007,7 +1007,6 @@ def _result_bytes(dossier, part, lookup_url) -> bytes:
         return handle.read()
 
 
-S_ = DossierStatus
 REGISTRY: tuple[Letter, ...] = (
     Letter(
         "receipt",
@@ -1030,7 +1029,7 @@ REGISTRY: tuple[Letter, ...] = (
     Letter(
         "rejection",
         gettext_lazy("Refusal to receive the dossier (form %(number)s)"),
-        lambda d: d.status == S_.REJECTED,
+        lambda d: d.status == DossierStatus.REJECTED,
         lambda d, part, url: rejection_pdf(d),
         "tu-choi-tiep-nhan",
         BOTH,
@@ -1038,7 +1037,7 @@ REGISTRY: tuple[Letter, ...] = (
     Letter(
         "refusal",
         gettext_lazy("Notice of refusal, with reasons"),
-        lambda d: d.status == S_.REFUSED,
+        lambda d: d.status == DossierStatus.REFUSED,
         lambda d, part, url: refusal_pdf(d),
         "tu-choi-giai-quyet",
         BOTH,
@@ -1054,7 +1053,7 @@ REGISTRY: tuple[Letter, ...] = (
     Letter(
         "stop",
         gettext_lazy("Notice that processing stopped (form %(number)s)"),
-        lambda d: d.status == S_.STOPPED,
+        lambda d: d.status == DossierStatus.STOPPED,
         lambda d, part, url: stop_pdf(d),
         "dung-giai-quyet",
         BOTH,
@@ -1070,7 +1069,7 @@ REGISTRY: tuple[Letter, ...] = (
     Letter(
         "result",
         gettext_lazy("Result"),
-        lambda d: d.status in (S_.RESULT_READY, S_.RETURNED),
+        lambda d: d.status in (DossierStatus.RESULT_READY, DossierStatus.RETURNED),
         _result_bytes,
         "ket-qua",
         frozenset({STAFF}),
