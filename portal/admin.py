@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -220,7 +221,8 @@ class CalendarDayAdmin(AuditedAdminMixin, PortalModelAdmin):
                     "calendar.confirm", day, request.user, request=request, date=day.date.isoformat()
                 )
         workdays.clear_cache()
-        self.message_user(request, _("%(count)d days confirmed.") % {"count": len(days)}, messages.SUCCESS)
+        confirmed = ngettext("%(count)d day confirmed.", "%(count)d days confirmed.", len(days))
+        self.message_user(request, confirmed % {"count": len(days)}, messages.SUCCESS)
 
     def changelist_view(self, request, extra_context=None):
         years = sorted(
