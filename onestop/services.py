@@ -743,7 +743,6 @@ def _stop(dossier: Dossier, action: str, actor, reasons: str) -> Dossier:
     now = timezone.now()
     if locked.steps.filter(status=DossierStep.Status.ACTIVE).exists():
         _finish_active_step(locked, now)
-    locked.supplement_requests.filter(answered_at__isnull=True).update(answered_at=now)
     locked.result_note = reasons.strip()
     locked.decided_at = now
     locked.save()
