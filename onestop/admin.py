@@ -21,14 +21,18 @@ from onestop import admin_forms, selectors
 from onestop import workflow as wf
 from onestop.models import (
     ACTIVE_STATUSES,
+    DeskName,
     Dossier,
+    FormSet,
+    LegalForm,
+    LegalRegime,
     RequiredDocument,
     Sector,
     Service,
     ServiceStep,
 )
 from onestop.views import staff
-from portal.admin import BoundedCountPaginator, ReadOnlyAdminMixin
+from portal.admin import AuditedAdminMixin, BoundedCountPaginator, ReadOnlyAdminMixin
 from portal.admin_actions import CaseAdminMixin
 
 # --- the catalogue -------------------------------------------------------------------
@@ -61,6 +65,41 @@ class RequiredDocumentInline(CatalogueInlineMixin, admin.TabularInline):
     model = RequiredDocument
     extra = 0
     fields = ("order", "name", "form", "quantity", "mandatory", "template")
+
+
+class LegalFormInline(admin.TabularInline):
+    model = LegalForm
+    extra = 0
+    fields = ("letter", "number", "title")
+
+
+@admin.register(LegalRegime)
+class LegalRegimeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The one-stop rules by effective date (``onestop.law``): a dossier follows those in force when received."""
+
+    list_display = (
+        "decree",
+        "effective_from",
+        "desk_name",
+        "transfer_cutoff",
+        "supplement_window_days",
+        "allows_stop",
+    )
+    ordering = ("effective_from",)
+
+
+@admin.register(FormSet)
+class FormSetAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("circular", "effective_from")
+    ordering = ("effective_from",)
+    inlines = [LegalFormInline]
+
+
+@admin.register(DeskName)
+class DeskNameAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "unit", "regime")
+    list_select_related = ("unit", "regime")
+    autocomplete_fields = ("unit",)
 
 
 @admin.register(Sector)
@@ -285,6 +324,7 @@ class DossierAdmin(CaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         info = "onestop_dossier"
         return [
             path("walk-in/", view(staff.walk_in_view), name=f"{info}_walk_in"),
+            path("register/", view(staff.register_view), name=f"{info}_register"),
             path("<int:object_id>/pdf/<slug:kind>/", view(staff.pdf_view), name=f"{info}_pdf"),
             path(
                 "<int:object_id>/supplement/<int:request_id>/pdf/",
@@ -302,6 +342,7 @@ class DossierAdmin(CaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         extra = {
             "can_walk_in": staff.can_register_walk_in(request.user),
             "walk_in_url": reverse("admin:onestop_dossier_walk_in"),
+            "register_url": reverse("admin:onestop_dossier_register"),
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context=extra)

@@ -179,3 +179,34 @@ def _document_label(doc: RequiredDocument) -> str:
     if not doc.mandatory:
         parts.append(str(_("optional")))
     return " ".join(parts)
+
+
+class RegisterForm(forms.Form):
+    """The dossier register of a desk for a period (form 06 of 2018, 07 of 2025)."""
+
+    MAX_DAYS = 366
+
+    unit = forms.ModelChoiceField(label=_("Desk of"), queryset=None)
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.models import Unit
+
+        units = Unit.objects.visible_to(user).filter(received_services__isnull=False).distinct()
+        self.fields["unit"].queryset = units.order_by("name")
+        if user.unit_id:
+            self.fields["unit"].initial = user.unit_id
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                raise ValidationError(_("The period ends before it starts."))
+            if (end - start).days >= self.MAX_DAYS:
+                raise ValidationError(_("Print at most one year at a time."))
+        return data

@@ -1,44 +1,48 @@
-"""PDF letters of the one-stop desk: forms 01-05 of Circular 01/2018/TT-VPCP, results, blank forms.
+"""PDF letters of the one-stop desk, and the one registry of them (:data:`REGISTRY`).
 
 Each generator takes the dossier (or what the form is about) and returns
 PDF bytes, built from the blocks of :mod:`portal.pdf`. The letters are legal
 documents in Vietnamese whatever the user's language; everything printed
-comes from the database (units, the city's name, the dossier, its history).
+comes from the database: units, the desk's name (:class:`onestop.models.DeskName`
+or the regime's pattern), the form's number and title (the form set in force
+when the dossier was received, :mod:`onestop.law`), the dossier and its history.
 
-| form | function |
-|---|---|
-| 01 Giấy tiếp nhận hồ sơ và hẹn trả kết quả | :func:`receipt_pdf` |
-| 02 Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ | :func:`supplement_pdf` |
-| 03 Phiếu từ chối tiếp nhận giải quyết hồ sơ | :func:`rejection_pdf` (:func:`refusal_pdf` during processing) |
-| 04 Phiếu xin lỗi và hẹn lại ngày trả kết quả | :func:`apology_pdf` |
-| 05 Phiếu kiểm soát quá trình giải quyết hồ sơ | :func:`control_sheet_pdf` |
-| result of the service | :func:`result_pdf` |
-| blank application form (tờ khai) | :func:`application_form_pdf` |
+| letter (slug) | Circular 01/2018 | Circular 03/2025 | function |
+|---|---|---|---|
+| receipt | 01 | 01 | :func:`receipt_pdf` |
+| supplement | 02 | 02 | :func:`supplement_pdf` |
+| rejection | 03 | 03 | :func:`rejection_pdf` (:func:`refusal_pdf` during processing) |
+| apology | 04 xin lỗi, hẹn lại | 04 xin lỗi, đề nghị gia hạn | :func:`apology_pdf` |
+| stop | — | 05 thông báo dừng | :func:`stop_pdf` |
+| control-sheet | 05 | 06 | :func:`control_sheet_pdf` |
+| register (per desk, period) | 06 | 07 | :func:`register_pdf` |
+| result of the service | | | :func:`result_pdf` |
+| blank application form (tờ khai) | | | :func:`application_form_pdf` |
+
+The staff pages (``onestop.views.staff``) and the citizen look-up
+(``onestop.views.lookup``) both list and serve letters through
+:func:`available`, :func:`find`, :func:`render` and :func:`file_name`.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
+from onestop import law
 from onestop.models import Channel, DossierFile, DossierStatus, RequiredDocument, Timeliness
 from onestop.workflow import WorkflowError
 from portal import pdf, workdays
 
-DESK = "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"
-DESK_SHORT = "Bộ phận Tiếp nhận và Trả kết quả"
-
-RECEIPT = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
-SUPPLEMENT = "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"
-REJECTION = "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"
-REFUSAL = "THÔNG BÁO TỪ CHỐI GIẢI QUYẾT HỒ SƠ"
-APOLOGY = "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"
-CONTROL_SHEET = "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"
 APPLICATION_FORM = "TỜ KHAI"
 
 TIMELINESS = {Timeliness.EARLY: "Trước hạn", Timeliness.ON_TIME: "Đúng hạn", Timeliness.LATE: "Quá hạn"}
@@ -48,44 +52,62 @@ DOCUMENT_FORMS = {
     RequiredDocument.Form.CERTIFIED_COPY: "Bản sao chứng thực",
 }
 
-# The letters a dossier can have, by slug, with their titles (for download links).
-TITLES = {
-    "receipt": RECEIPT,
-    "supplement": SUPPLEMENT,
-    "rejection": REJECTION,
-    "refusal": REFUSAL,
-    "apology": APOLOGY,
-    "control_sheet": CONTROL_SHEET,
-    "result": "KẾT QUẢ GIẢI QUYẾT HỒ SƠ",
-}
-
-
-def available(dossier) -> list[str]:
-    """Slugs of :data:`TITLES` that can be printed for ``dossier`` now."""
-    slugs = []
-    if dossier.code:
-        slugs.append("receipt")
-    if dossier.supplement_requests.exists():
-        slugs.append("supplement")
-    if dossier.status == DossierStatus.REJECTED:
-        slugs.append("rejection")
-    if dossier.status == DossierStatus.REFUSED:
-        slugs.append("refusal")
-    if dossier.rescheduled:
-        slugs.append("apology")
-    if dossier.received_at:
-        slugs.append("control_sheet")
-    if dossier.status in (DossierStatus.RESULT_READY, DossierStatus.RETURNED):
-        slugs.append("result")
-    return slugs
-
-
 # --- shared pieces ------------------------------------------------------------------
 
 
+def _prose(dossier, letter: str, **context) -> dict[str, str]:
+    """The letter's legal prose, from ``templates/onestop/letters/<form set>/<letter>.txt`` when the
+    dossier's form set words it its own way, else ``templates/onestop/letters/<letter>.txt``.
+
+    The template holds sections, each starting with a ``== name ==`` line;
+    whitespace inside a section collapses (a paragraph may wrap in the file).
+    Deployers adapt the wording by overriding the template, not the code.
+    """
+    form_set = law.form_set_code_on(law.reception_day(dossier))
+    names = [f"onestop/letters/{form_set}/{letter}.txt", f"onestop/letters/{letter}.txt"]
+    text = render_to_string(names, context)
+    sections: dict[str, str] = {}
+    name = None
+    for line in text.splitlines():
+        match = _SECTION.match(line)
+        if match:
+            name = match.group(1)
+            sections[name] = ""
+        elif name is not None:
+            sections[name] = f"{sections[name]} {line}".strip()
+    return {key: " ".join(value.split()) for key, value in sections.items()}
+
+
+_SECTION = re.compile(r"^== ([a-z_]+) ==\s*$")
+
+
+def _desk(dossier) -> str:
+    """The receiving desk's full name under the dossier's regime (data: ``onestop.law``)."""
+    return law.dossier_desk(dossier)
+
+
+def _title(dossier, letter: str) -> list:
+    """The form's printed title and number, from the form set in force when the dossier was received."""
+    number, text = _form(dossier, letter)
+    note = f"(Mẫu số {number} - {law.form_set_on(law.reception_day(dossier))})" if number else ""
+    return pdf.title(text, note=note)
+
+
+def _form(dossier, letter: str) -> tuple[str, str]:
+    found = law.form(dossier, letter)
+    if found is None:
+        raise WorkflowError(
+            _("This form does not exist under the rules in force when the dossier was received.")
+        )
+    return found
+
+
 def _desk_header(dossier, when) -> list:
+    """The issuing body in full: the committee above, the desk's own full name below."""
     unit = dossier.receiving_unit
-    return [pdf.national_header(pdf.formal_name(unit), DESK, place_line=pdf.place_date(when))]
+    return [
+        pdf.national_header(pdf.formal_name(unit), _desk(dossier).upper(), place_line=pdf.place_date(when))
+    ]
 
 
 def _unit_header(unit, when, number: str = "") -> list:
@@ -193,7 +215,7 @@ def _register_line(dossier) -> str:
 
 def _pickup_place(dossier) -> str:
     unit = dossier.receiving_unit
-    place = f"{DESK_SHORT}, {pdf.display_name(unit)}"
+    place = _desk(dossier)
     if unit.address:
         place += f", {unit.address}"
     if dossier.service.level >= 4:
@@ -234,11 +256,11 @@ def receipt_pdf(dossier, lookup_url: str) -> bytes:
     documents = _received_documents(dossier)
     story = [
         *_desk_header(dossier, received),
-        *pdf.title(RECEIPT),
+        *_title(dossier, "receipt"),
         top,
         Spacer(1, 3 * mm),
         pdf.para(
-            f"{DESK_SHORT} {pdf.display_name(dossier.receiving_unit)} ({_channel_text(dossier)})",
+            f"{_desk(dossier)} ({_channel_text(dossier)})",
             "field",
         ),
         *_applicant_fields(dossier, "Tiếp nhận hồ sơ của"),
@@ -269,7 +291,9 @@ def receipt_pdf(dossier, lookup_url: str) -> bytes:
             pdf.signature("NGƯỜI TIẾP NHẬN HỒ SƠ", _person(dossier.received_by)),
         ),
     ]
-    return pdf.build(story, title=f"{RECEIPT} {dossier.code}", author=_author(dossier.receiving_unit))
+    return pdf.build(
+        story, title=f"{_form(dossier, 'receipt')[1]} {dossier.code}", author=_author(dossier.receiving_unit)
+    )
 
 
 def _channel_text(dossier) -> str:
@@ -295,18 +319,22 @@ def supplement_pdf(supplement_request) -> bytes:
     asker = _person(request.requested_by)
     rows = [[str(n), item.get("name", ""), item.get("reason", "")] for n, item in enumerate(request.items, 1)]
     contact = pdf.display_name(unit) + (f", số điện thoại {unit.phone}" if unit.phone else "")
+    prose = _prose(
+        dossier,
+        "supplement",
+        issuer=_desk(dossier) if at_desk else pdf.display_name(unit),
+        count=len(rows),
+        contact=contact,
+    )
     story = [
         *header,
-        *pdf.title(SUPPLEMENT),
+        *_title(dossier, "supplement"),
         *_code_line(dossier),
         Spacer(1, 3 * mm),
         *_applicant_fields(dossier),
         pdf.field("Ngày nộp hồ sơ", pdf.short_date(dossier.received_at or dossier.submitted_at)),
         Spacer(1, 2 * mm),
-        pdf.para(
-            f"Sau khi kiểm tra, {DESK_SHORT if at_desk else pdf.display_name(unit)}"
-            f" yêu cầu Ông/Bà bổ sung, hoàn thiện hồ sơ gồm {len(rows)} nội dung sau:",
-        ),
+        pdf.para(prose["opening"]),
         Spacer(1, 1.5 * mm),
         pdf.table(["TT", "Nội dung cần bổ sung, hoàn thiện", "Lý do"], rows, widths=[6, 50, 64]),
         Spacer(1, 2 * mm),
@@ -314,26 +342,17 @@ def supplement_pdf(supplement_request) -> bytes:
     if (request.note or "").strip():
         story.append(pdf.field("Ghi chú", request.note.strip()))
     if not at_desk:
-        story.append(
-            pdf.para(
-                "Thời gian giải quyết hồ sơ được tính lại từ đầu kể từ ngày nhận đủ hồ sơ bổ sung "
-                "(Nghị định số 61/2018/NĐ-CP).",
-                "italic",
-            )
-        )
+        story.append(pdf.para(law.regime_for(dossier).supplement_rule, "italic"))
     story += [
-        pdf.para(
-            "Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, Ông/Bà liên hệ với "
-            f"{contact} để được hướng dẫn."
-        ),
+        pdf.para(prose["contact"]),
         pdf.field("Người hướng dẫn", asker),
         pdf.side_by_side(
-            pdf.recipients([dossier.applicant_name, f"Lưu: {DESK_SHORT}"]),
+            pdf.recipients([dossier.applicant_name, f"Lưu: {_desk(dossier)}"]),
             pdf.signature("NGƯỜI HƯỚNG DẪN", asker),
             left_share=0.55,
         ),
     ]
-    return pdf.build(story, title=f"{SUPPLEMENT} {dossier.code}", author=_author(unit))
+    return pdf.build(story, title=f"{_form(dossier, 'supplement')[1]} {dossier.code}", author=_author(unit))
 
 
 # --- form 03 ------------------------------------------------------------------------
@@ -344,28 +363,30 @@ def rejection_pdf(dossier) -> bytes:
     event = _latest_event(dossier, "reject")
     when = dossier.decided_at or (event.at if event else None)
     officer = event.actor_name if event else ""
+    prose = _prose(dossier, "rejection", desk=_desk(dossier))
     story = [
         *_desk_header(dossier, when),
-        *pdf.title(REJECTION),
+        *_title(dossier, "rejection"),
         *_code_line(dossier),
         Spacer(1, 3 * mm),
-        pdf.para(f"{DESK_SHORT} {pdf.display_name(dossier.receiving_unit)}", "field"),
+        pdf.para(_desk(dossier), "field"),
         *_applicant_fields(dossier, "Tiếp nhận hồ sơ của"),
         pdf.field("Ngày nộp hồ sơ", pdf.short_date(dossier.submitted_at)),
         Spacer(1, 2 * mm),
-        pdf.para(
-            f"Qua xem xét, {DESK_SHORT} {pdf.display_name(dossier.receiving_unit)} thông báo không "
-            "tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:"
-        ),
+        pdf.para(prose["opening"]),
         *_reason_paragraphs(dossier.result_note),
-        pdf.para("Xin thông báo cho Ông/Bà được biết và thực hiện./."),
+        pdf.para(prose["closing"]),
         pdf.side_by_side(
-            pdf.recipients([dossier.applicant_name, f"Lưu: {DESK_SHORT}"]),
+            pdf.recipients([dossier.applicant_name, f"Lưu: {_desk(dossier)}"]),
             pdf.signature("NGƯỜI TIẾP NHẬN", officer),
             left_share=0.55,
         ),
     ]
-    return pdf.build(story, title=f"{REJECTION} {dossier.code}", author=_author(dossier.receiving_unit))
+    return pdf.build(
+        story,
+        title=f"{_form(dossier, 'rejection')[1]} {dossier.code}",
+        author=_author(dossier.receiving_unit),
+    )
 
 
 def refusal_pdf(dossier) -> bytes:
@@ -374,36 +395,38 @@ def refusal_pdf(dossier) -> bytes:
     unit = (event.unit if event and event.unit_id else None) or dossier.receiving_unit
     when = dossier.decided_at or (event.at if event else None)
     received = dossier.received_at or dossier.submitted_at
+    prose = _prose(
+        dossier,
+        "refusal",
+        received=pdf.short_date(received),
+        desk=_desk(dossier),
+        applicant=dossier.applicant_name,
+        issuer=pdf.display_name(unit),
+    )
     story = [
         *_unit_header(unit, when),
-        *pdf.title(REFUSAL),
+        *_title(dossier, "refusal"),
         *_code_line(dossier),
         Spacer(1, 3 * mm),
-        pdf.para(
-            f"Ngày {pdf.short_date(received)}, {DESK_SHORT} {pdf.display_name(dossier.receiving_unit)} "
-            f"tiếp nhận hồ sơ của Ông/Bà {dossier.applicant_name}."
-        ),
+        pdf.para(prose["received"]),
         pdf.field("Địa chỉ", dossier.applicant_address),
         pdf.field("Nội dung yêu cầu giải quyết", _request_text(dossier)),
         Spacer(1, 2 * mm),
-        pdf.para(
-            f"Qua xem xét, {pdf.display_name(unit)} thông báo từ chối giải quyết hồ sơ của Ông/Bà "
-            "với lý do cụ thể như sau:"
-        ),
+        pdf.para(prose["opening"]),
         *_reason_paragraphs(dossier.result_note),
     ]
     if event and event.actor_name:
         story.append(pdf.field("Cán bộ xử lý hồ sơ", event.actor_name))
     story += [
-        pdf.para("Xin thông báo cho Ông/Bà được biết./."),
+        pdf.para(prose["closing"]),
         _unit_closing(dossier, unit),
     ]
-    return pdf.build(story, title=f"{REFUSAL} {dossier.code}", author=_author(unit))
+    return pdf.build(story, title=f"{_form(dossier, 'refusal')[1]} {dossier.code}", author=_author(unit))
 
 
 def _letter_recipients(dossier) -> list[str]:
     """Nơi nhận of a letter from a processing unit: the applicant, the desk, the archive."""
-    return [dossier.applicant_name, f"{DESK_SHORT} {pdf.display_name(dossier.receiving_unit)}", "Lưu: VT"]
+    return [dossier.applicant_name, _desk(dossier), "Lưu: VT"]
 
 
 def _unit_closing(dossier, unit):
@@ -428,33 +451,82 @@ def apology_pdf(dossier) -> bytes:
     new_due = date.fromisoformat(event.data["due_date"])
     name = pdf.display_name(unit)
     received = dossier.received_at or dossier.submitted_at
+    prose = _prose(
+        dossier,
+        "apology",
+        received=pdf.short_date(received),
+        issuer=name,
+        applicant=dossier.applicant_name,
+        new_due=pdf.vn_datetime(_due_at(new_due)),
+        place=_pickup_place(dossier),
+    )
     story = [
         *_unit_header(unit, event.at),
-        *pdf.title(APOLOGY),
+        *_title(dossier, "apology"),
         Spacer(1, 2 * mm),
-        pdf.para(
-            f"Ngày {pdf.short_date(received)}, {name} tiếp nhận giải quyết hồ sơ của "
-            f"Ông/Bà {dossier.applicant_name}."
-        ),
+        pdf.para(prose["received"]),
         pdf.field("Nội dung yêu cầu giải quyết", _request_text(dossier)),
         pdf.markup(f"Mã hồ sơ: <b>{pdf.esc(dossier.code)}</b>", "field"),
         pdf.field("Thời hạn giải quyết hồ sơ theo quy định", pdf.vn_datetime(_due_at(old_due))),
         Spacer(1, 2 * mm),
-        pdf.para(f"Tuy nhiên đến nay, {name} chưa trả kết quả giải quyết hồ sơ của Ông/Bà."),
+        pdf.para(prose["late"]),
         pdf.markup("Lý do:", "field"),
         *_reason_paragraphs(event.note),
-        pdf.markup(
-            f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà, {pdf.esc(name)} xin lỗi Ông/Bà và sẽ trả "
-            f"kết quả giải quyết hồ sơ cho Ông/Bà vào <b>{pdf.esc(pdf.vn_datetime(_due_at(new_due)))}</b>, "
-            f"tại {pdf.esc(_pickup_place(dossier))}."
-        ),
-        pdf.para("Rất mong nhận được sự thông cảm của Ông/Bà vì sự chậm trễ này./."),
+        pdf.para(prose["apology"]),
+        pdf.para(prose["closing"]),
         _unit_closing(dossier, unit),
     ]
-    return pdf.build(story, title=f"{APOLOGY} {dossier.code}", author=_author(unit))
+    return pdf.build(story, title=f"{_form(dossier, 'apology')[1]} {dossier.code}", author=_author(unit))
 
 
-# --- form 05 ------------------------------------------------------------------------
+# --- form 05 (Circular 03/2025): notice that processing stopped ------------------------
+
+
+def stop_pdf(dossier) -> bytes:
+    """Form 05 of Circular 03/2025/TT-VPCP, *Thông báo dừng giải quyết hồ sơ*.
+
+    Issued when the applicant withdraws the dossier (the desk issues it) or the
+    agency holding it stops processing (that agency issues it), with the
+    reasons recorded by :func:`onestop.services.withdraw_dossier` or
+    :func:`~onestop.services.stop_processing`. The form's exact wording was
+    not confirmed here [open]: the text follows the other notices.
+    """
+    event = _latest_event(dossier, "withdraw", "stop_processing")
+    if event is None or dossier.status != DossierStatus.STOPPED:
+        raise WorkflowError(_("Processing of this dossier has not been stopped."))
+    withdrawn = event.action == "withdraw"
+    unit = dossier.receiving_unit if withdrawn or not event.unit_id else event.unit
+    by_desk = unit.pk == dossier.receiving_unit_id
+    issuer = _desk(dossier) if by_desk else pdf.display_name(unit)
+    received = dossier.received_at or dossier.submitted_at
+    prose = _prose(dossier, "stop", withdrawn=withdrawn, applicant=dossier.applicant_name, issuer=issuer)
+    story = [
+        *(_desk_header(dossier, event.at) if by_desk else _unit_header(unit, event.at)),
+        *_title(dossier, "stop"),
+        *_code_line(dossier),
+        Spacer(1, 3 * mm),
+        *_applicant_fields(dossier),
+        pdf.field("Ngày tiếp nhận hồ sơ", pdf.short_date(received)),
+        Spacer(1, 2 * mm),
+        pdf.para(prose["opening"]),
+    ]
+    if withdrawn:
+        story.append(pdf.markup("Nội dung đề nghị:", "field"))
+    story += [
+        *_reason_paragraphs(dossier.result_note),
+        pdf.para(prose["closing"]),
+        pdf.side_by_side(
+            pdf.recipients([dossier.applicant_name, f"Lưu: {_desk(dossier)}"]),
+            pdf.signature(
+                "NGƯỜI TIẾP NHẬN" if by_desk else _head_titles(unit), event.actor_name if by_desk else ""
+            ),
+            left_share=0.55,
+        ),
+    ]
+    return pdf.build(story, title=f"{_form(dossier, 'stop')[1]} {dossier.code}", author=_author(unit))
+
+
+# --- the control sheet (form 05 of 2018, 06 of 2025) ----------------------------------
 
 
 @dataclass
@@ -497,9 +569,9 @@ class _Replay:
 
     def __init__(self, dossier):
         self.dossier = dossier
-        self.desk = f"{DESK_SHORT} - {pdf.display_name(dossier.receiving_unit)}"
+        self.desk = _desk(dossier)
         self.applicant = f"Người nộp hồ sơ: {dossier.applicant_name}"
-        self.via_desk = f"Người nộp hồ sơ (qua {DESK_SHORT})"
+        self.via_desk = f"Người nộp hồ sơ (qua {_desk(dossier)})"
         self.steps = list(dossier.steps.select_related("unit", "assignee").order_by("order"))
         self.current = None  # the step holding the dossier
         self.rows: list[HandOff] = []
@@ -643,7 +715,7 @@ def _handoff_row(n: int, row: HandOff) -> list:
 
 
 def control_sheet_pdf(dossier) -> bytes:
-    """Form 05: every hand-off between units, with times, due dates and timeliness."""
+    """The control sheet (form 05 of Circular 01/2018, 06 of Circular 03/2025): every hand-off between units, with times, due dates and timeliness."""
     if not dossier.received_at:
         raise WorkflowError(_("The dossier has not been accepted for processing yet."))
     rows = handoffs(dossier)
@@ -652,9 +724,9 @@ def control_sheet_pdf(dossier) -> bytes:
     helpers = sorted({pdf.display_name(s.unit) for s in steps if s.unit_id != deciding.pk})
     story = [
         *_desk_header(dossier, dossier.received_at),
-        *pdf.title(CONTROL_SHEET),
+        *_title(dossier, "control-sheet"),
         *_code_line(dossier),
-        pdf.para("(Liên: Lưu tại Bộ phận Tiếp nhận và Trả kết quả)", "italic_center"),
+        pdf.para(f"(Liên: Lưu tại {_desk(dossier)})", "italic_center"),
         Spacer(1, 3 * mm),
         pdf.field("Kèm theo hồ sơ của", dossier.applicant_name),
         pdf.field("Nội dung yêu cầu giải quyết", _request_text(dossier)),
@@ -677,7 +749,11 @@ def control_sheet_pdf(dossier) -> bytes:
             center_columns=(0, 3, 4),
         ),
     ]
-    return pdf.build(story, title=f"{CONTROL_SHEET} {dossier.code}", author=_author(dossier.receiving_unit))
+    return pdf.build(
+        story,
+        title=f"{_form(dossier, 'control-sheet')[1]} {dossier.code}",
+        author=_author(dossier.receiving_unit),
+    )
 
 
 # --- the result ---------------------------------------------------------------------
@@ -808,3 +884,242 @@ def application_form_pdf(service, document=None) -> bytes:
         ),
     ]
     return pdf.build(story, title=f"{heading} - {service.name}", subject=service.code)
+
+
+# --- the dossier register (form 06 of 2018, 07 of 2025), per desk and period --------------
+
+REGISTER_LIMIT = 2000  # rows in one printed register; a longer period is refused, to be split
+
+
+def register_rows(dossiers) -> list[list]:
+    rows = []
+    for n, d in enumerate(dossiers, 1):
+        steps = [s for s in d.steps.all()]
+        deciding = pdf.display_name(steps[-1].unit) if steps else pdf.display_name(d.receiving_unit)
+        applicant = f"{d.applicant_name}\n{d.applicant_address}\n{d.applicant_phone}"
+        received = d.received_at or d.submitted_at
+        returned = pdf.short_date(d.returned_at) if d.returned_at else ""
+        note = d.get_status_display() if not d.returned_at else TIMELINESS.get(d.timeliness, "")
+        rows.append(
+            [
+                str(n),
+                d.code or "",
+                f"{d.service.code} - {d.service.name}",
+                pdf.markup(pdf.esc(applicant).replace("\n", "<br/>"), "cell"),
+                deciding,
+                pdf.vn_datetime(received) if received else "",
+                pdf.short_date(d.due_date) if d.due_date else "",
+                returned,
+                str(note),
+            ]
+        )
+    return rows
+
+
+def register_pdf(unit, start: date, end: date, dossiers) -> bytes:
+    """The dossier register (*Sổ theo dõi hồ sơ*) of ``unit``'s desk for ``start``..``end``.
+
+    Form 06 of Circular 01/2018/TT-VPCP, form 07 of Circular 03/2025/TT-VPCP:
+    the form set in force on the period's last day gives the number and title.
+    Its exact columns were not confirmed [open]; these follow form 01's fields.
+    ``dossiers``: the rows, already scoped and bounded by the caller.
+    """
+    forms = law.forms_on(end)
+    number, heading = forms.get("register", ("", "SỔ THEO DÕI HỒ SƠ"))
+    regime = law.regime_on(end)
+    desk = law.desk_name(unit, regime)
+    note = f"(Mẫu số {number} - {law.form_set_on(end)})" if number else ""
+    rows = register_rows(dossiers)
+    story = [
+        pdf.national_header(pdf.formal_name(unit), desk.upper(), place_line=pdf.place_date(workdays.today())),
+        *pdf.title(heading, f"Từ ngày {pdf.short_date(start)} đến ngày {pdf.short_date(end)}", note=note),
+        pdf.table(
+            [
+                "TT",
+                "Mã hồ sơ",
+                "Thủ tục hành chính",
+                "Người nộp (địa chỉ, điện thoại)",
+                "Cơ quan giải quyết",
+                "Ngày, giờ nhận",
+                "Hẹn trả",
+                "Trả kết quả",
+                "Ghi chú",
+            ],
+            rows or [["", "", "(Không có hồ sơ)", "", "", "", "", "", ""]],
+            widths=[4, 20, 20, 22, 14, 13, 10, 10, 10],
+            center_columns=(0, 5, 6, 7),
+        ),
+        Spacer(1, 3 * mm),
+        pdf.para(f"Tổng số: {len(rows)} hồ sơ.", "field"),
+    ]
+    return pdf.build(story, title=f"{heading} {desk} {start:%d%m%Y}-{end:%d%m%Y}", author=desk)
+
+
+# --- the letter registry: one table read by the staff pages and the citizen look-up -------
+
+CITIZEN = "citizen"
+STAFF = "staff"
+BOTH = frozenset({CITIZEN, STAFF})
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A letter a dossier may have.
+
+    ``slug`` keys the form in the dossier's form set (:class:`onestop.models.LegalForm`),
+    which gives its number and printed title; ``label`` is the link text, with the
+    number filled in; ``applies`` says whether the dossier has the letter now;
+    ``render(dossier, part, lookup_url)`` makes the PDF; ``file_name`` starts the
+    downloaded file's name; ``audience`` says who may download it.
+    ``per_supplement``: one copy per supplement request (``part``).
+    """
+
+    slug: str
+    label: object
+    applies: Callable
+    render: Callable
+    file_name: str
+    audience: frozenset
+    per_supplement: bool = False
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One downloadable copy of a letter for one dossier."""
+
+    letter: Letter
+    slug: str  # in URLs: the letter's slug, or ``supplement-<id>``
+    title: str
+    part: object = None
+
+    @property
+    def kind(self) -> str:
+        return self.letter.slug
+
+
+def _result_bytes(dossier, part, lookup_url) -> bytes:
+    from onestop import services
+
+    stored = services.result_file(dossier)
+    if stored is None:
+        raise WorkflowError(_("The result is not ready yet."))
+    with stored.file.open("rb") as handle:
+        return handle.read()
+
+
+REGISTRY: tuple[Letter, ...] = (
+    Letter(
+        "receipt",
+        gettext_lazy("Receipt and appointment (form %(number)s)"),
+        # Online filings get a provisional one at once; walk-ins once the desk accepts them.
+        lambda d: bool(d.code) and (d.received_at is not None or d.channel == Channel.ONLINE),
+        lambda d, part, url: receipt_pdf(d, url),
+        "bien-nhan",
+        BOTH,
+    ),
+    Letter(
+        "supplement",
+        gettext_lazy("Supplement request of %(date)s (form %(number)s)"),
+        lambda d: True,
+        lambda d, part, url: supplement_pdf(part),
+        "yeu-cau-bo-sung",
+        BOTH,
+        per_supplement=True,
+    ),
+    Letter(
+        "rejection",
+        gettext_lazy("Refusal to receive the dossier (form %(number)s)"),
+        lambda d: d.status == DossierStatus.REJECTED,
+        lambda d, part, url: rejection_pdf(d),
+        "tu-choi-tiep-nhan",
+        BOTH,
+    ),
+    Letter(
+        "refusal",
+        gettext_lazy("Notice of refusal, with reasons"),
+        lambda d: d.status == DossierStatus.REFUSED,
+        lambda d, part, url: refusal_pdf(d),
+        "tu-choi-giai-quyet",
+        BOTH,
+    ),
+    Letter(
+        "apology",
+        gettext_lazy("Apology and new appointment date (form %(number)s)"),
+        lambda d: d.rescheduled,
+        lambda d, part, url: apology_pdf(d),
+        "xin-loi-hen-lai",
+        BOTH,
+    ),
+    Letter(
+        "stop",
+        gettext_lazy("Notice that processing stopped (form %(number)s)"),
+        lambda d: d.status == DossierStatus.STOPPED,
+        lambda d, part, url: stop_pdf(d),
+        "dung-giai-quyet",
+        BOTH,
+    ),
+    Letter(
+        "control-sheet",
+        gettext_lazy("Process control sheet (form %(number)s)"),
+        lambda d: d.received_at is not None,
+        lambda d, part, url: control_sheet_pdf(d),
+        "phieu-kiem-soat",
+        frozenset({STAFF}),
+    ),
+    Letter(
+        "result",
+        gettext_lazy("Result"),
+        lambda d: d.status in (DossierStatus.RESULT_READY, DossierStatus.RETURNED),
+        _result_bytes,
+        "ket-qua",
+        frozenset({STAFF}),
+    ),
+)
+BY_SLUG = {letter.slug: letter for letter in REGISTRY}
+
+
+def _title_of(letter: Letter, number: str, part=None) -> str:
+    values = {"number": number}
+    if part is not None:
+        values["date"] = f"{workdays.local(part.requested_at):%d/%m/%Y}"
+    return str(letter.label) % values if "%(" in str(letter.label) else str(letter.label)
+
+
+def available(dossier, audience: str, requests: list | None = None) -> list[Copy]:
+    """The letters ``audience`` may download for ``dossier`` now, in the registry's order.
+
+    A letter applies when its rule holds **and** the form set in force when the
+    dossier was received has it (the 2018 set has no notice of stop).
+    ``requests``: the dossier's supplement requests, when the caller has them.
+    """
+    copies: list[Copy] = []
+    forms = law.forms_for(dossier)
+    for letter in REGISTRY:
+        if audience not in letter.audience or letter.slug not in forms or not letter.applies(dossier):
+            continue
+        number = forms[letter.slug][0]
+        if letter.per_supplement:
+            if requests is None:
+                requests = list(dossier.supplement_requests.order_by("requested_at", "id"))
+            for request in requests:
+                copies.append(
+                    Copy(letter, f"{letter.slug}-{request.pk}", _title_of(letter, number, request), request)
+                )
+        else:
+            copies.append(Copy(letter, letter.slug, _title_of(letter, number)))
+    return copies
+
+
+def find(dossier, slug: str, audience: str) -> Copy | None:
+    """The copy ``slug`` of ``dossier`` if ``audience`` may download it now, else None."""
+    return next((c for c in available(dossier, audience) if c.slug == slug), None)
+
+
+def render(copy: Copy, dossier, lookup_url: str = "") -> bytes:
+    """The copy's PDF. Raises :class:`WorkflowError` when the letter's facts are missing."""
+    return copy.letter.render(dossier, copy.part, lookup_url)
+
+
+def file_name(copy: Copy, dossier) -> str:
+    suffix = f"-{copy.part.pk}" if copy.part is not None else ""
+    return f"{copy.letter.file_name}-{dossier.code}{suffix}.pdf"

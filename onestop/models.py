@@ -191,6 +191,7 @@ class DossierStatus(models.TextChoices):
     PROCESSING = "processing", _("Being processed")
     AWAITING_APPROVAL = "approval", _("Awaiting leader approval")
     REFUSED = "refused", _("Refused")
+    STOPPED = "stopped", _("Processing stopped")
     RESULT_READY = "result_ready", _("Result ready")
     RETURNED = "returned", _("Result returned")
 
@@ -316,6 +317,8 @@ class Dossier(models.Model):
             models.Index(fields=["status", "due_date"], include=["id"], name="dossier_status_due_cov"),
             models.Index(fields=["service", "status"], name="dossier_service_status"),
             models.Index(fields=["received_at"], name="dossier_received"),
+            # The dossier register of a desk per period (form 06/07).
+            models.Index(fields=["receiving_unit", "submitted_at"], name="dossier_unit_submitted"),
             models.Index(fields=["returned_at"], name="dossier_returned"),
             models.Index(fields=["applicant_user", "-id"], name="dossier_applicant"),
             # Back-office search by CCCD or mobile (a code prefix uses the unique column's _like index).
@@ -557,3 +560,133 @@ class Notification(OutboxMessage):
                 fields=["created_at"], name="notification_unsent", condition=models.Q(sent_at__isnull=True)
             )
         ]
+
+
+# --- the law in force: rules, forms and desk names as data with effective dates -------
+
+
+class LegalRegimeQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        """The row in force on ``day``: the latest whose effective date is not after it."""
+        return self.filter(effective_from__lte=day).order_by("-effective_from").first()
+
+
+class LegalRegime(models.Model):
+    """The one-stop rules of a decree, in force from its effective date.
+
+    Seeded (migration ``0006_legal_regimes``) with:
+
+    - Decree 61/2018/NĐ-CP (23 April 2018, in force 21 June 2018): the one-stop
+      mechanism; Art. 19 the 15:00 transfer rule, the 3-working-day window and
+      the restart of the whole time after supplements; Art. 29-32 evaluation.
+    - Decree 118/2025/NĐ-CP (9 June 2025, in force 1 July 2025): replaces it
+      (DOMAIN.md §6). Its time-counting and supplement details were not
+      confirmed here [open], so they are the fields below, seeded with the
+      2018 values, which an administrator edits if the decree differs.
+
+    A dossier follows the regime in force on the day it was received
+    (:func:`onestop.law.regime_for`).
+    """
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    decree = models.CharField(_("decree"), max_length=200, help_text=_("E.g. Nghị định số 118/2025/NĐ-CP."))
+    decree_title = models.CharField(_("decree title"), max_length=500, blank=True)
+    effective_from = models.DateField(_("in force from"), unique=True)
+    desk_name = models.CharField(
+        _("name of the one-stop desk"),
+        max_length=200,
+        help_text=_(
+            "Used where a unit has no desk name of its own for this regime: {unit} is replaced by the "
+            "unit's name, {committee} by its people's committee."
+        ),
+    )
+    transfer_cutoff = models.TimeField(
+        _("transfer cut-off"),
+        help_text=_("Dossiers received after this time are transferred the next working day."),
+    )
+    supplement_window_days = models.PositiveSmallIntegerField(
+        _("supplement window (working days)"),
+        help_text=_(
+            "A processing agency may ask for supplements within this many working days of receiving the dossier."
+        ),
+    )
+    supplement_requests_per_agency = models.PositiveSmallIntegerField(
+        _("supplement requests per agency"), default=1
+    )
+    supplement_rule = models.TextField(
+        _("supplement rule as printed"),
+        help_text=_("The sentence printed on a processing agency's request for supplements."),
+    )
+    allows_stop = models.BooleanField(
+        _("processing may be stopped"),
+        default=False,
+        help_text=_("The applicant may withdraw, or the agency stop, a dossier (notice of stop)."),
+    )
+
+    objects = LegalRegimeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("legal regime")
+        verbose_name_plural = _("legal regimes")
+        ordering = ["effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.decree} ({self.effective_from:%d/%m/%Y})"
+
+
+class FormSet(models.Model):
+    """The forms of a circular, in force from their own effective date.
+
+    Circular 01/2018/TT-VPCP (Appendix: forms 01-06) and Circular
+    03/2025/TT-VPCP (15 September 2025, Appendix I: forms 01-07). The 2025
+    circular's effective date was not confirmed [open]: it is seeded as
+    15/09/2025 and editable here; until then the 2018 forms stay in use.
+    """
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    circular = models.CharField(_("circular"), max_length=200)
+    effective_from = models.DateField(_("in force from"), unique=True)
+
+    objects = LegalRegimeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("form set")
+        verbose_name_plural = _("form sets")
+        ordering = ["effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.circular} ({self.effective_from:%d/%m/%Y})"
+
+
+class LegalForm(models.Model):
+    """One form of a form set: its number and printed title, keyed by the letter it is."""
+
+    form_set = models.ForeignKey(FormSet, on_delete=models.CASCADE, related_name="forms")
+    letter = models.SlugField(_("letter"), max_length=32, help_text=_("The letter registry's slug."))
+    number = models.CharField(_("form number"), max_length=8, blank=True)
+    title = models.CharField(_("printed title"), max_length=300)
+
+    class Meta:
+        verbose_name = _("form")
+        verbose_name_plural = _("forms")
+        ordering = ["form_set", "number", "letter"]
+        constraints = [models.UniqueConstraint(fields=["form_set", "letter"], name="legal_form_letter")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+
+class DeskName(models.Model):
+    """The name of a unit's one-stop desk under a regime ("Trung tâm Phục vụ hành chính công ...")."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    regime = models.ForeignKey(LegalRegime, verbose_name=_("legal regime"), on_delete=models.CASCADE)
+    name = models.CharField(_("desk name"), max_length=300)
+
+    class Meta:
+        verbose_name = _("desk name")
+        verbose_name_plural = _("desk names")
+        constraints = [models.UniqueConstraint(fields=["unit", "regime"], name="desk_name_unit_regime")]
+
+    def __str__(self) -> str:
+        return self.name

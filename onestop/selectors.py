@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -278,4 +278,20 @@ def unit_staff(unit_id: int) -> QuerySet:
 
     return User.objects.filter(unit_id=unit_id, is_active=True, is_staff=True).order_by(
         "full_name", "username"
+    )
+
+
+def register_dossiers(user, unit: Unit, start: date, end: date, limit: int):
+    """The dossiers ``unit``'s desk numbered from ``start`` to ``end`` (local days), that ``user`` sees,
+    in the order they came, at most ``limit`` (index ``dossier_unit_submitted``)."""
+    first = workdays.start_of_day(start)
+    after = workdays.start_of_day(end + timedelta(days=1))
+    return (
+        Dossier.objects.visible_to(user)
+        .filter(receiving_unit=unit, submitted_at__gte=first, submitted_at__lt=after)
+        .select_related("service", "receiving_unit")
+        .prefetch_related(
+            Prefetch("steps", queryset=DossierStep.objects.select_related("unit").order_by("order"))
+        )
+        .order_by("submitted_at", "id")[:limit]
     )

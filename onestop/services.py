@@ -66,6 +66,8 @@ __all__ = [
     "reschedule_dossier",
     "return_result",
     "rate_dossier",
+    "withdraw_dossier",
+    "stop_processing",
     "start_payment",
     "next_dossier_code",
 ]
@@ -189,20 +191,63 @@ def _plan_steps(dossier: Dossier) -> None:
     DossierStep.objects.bulk_create(steps)
 
 
+def _cutoff(dossier: Dossier):
+    from onestop import law
+
+    return law.regime_for(dossier).transfer_cutoff
+
+
 def _schedule(dossier: Dossier, start_at, from_order: int = 1) -> None:
     """Lay out the due dates of the steps from ``from_order`` on, starting at ``start_at``.
 
-    The 15:00 rule: processing starts on the transfer day (the same working
-    day before 15:00, otherwise the next working day); each step's due date
-    follows the previous one's by the step's working days.
+    The 15:00 rule (Decree 61/2018 Art. 19(1); the cut-off is regime data):
+    processing starts on the transfer day (the same working day up to 15:00:00,
+    otherwise the next working day); each step's due date follows the
+    previous one's by the step's working days.
     """
-    base = workdays.transfer_date(start_at)
+    base = workdays.transfer_date(start_at, _cutoff(dossier))
     running = base
     for step in dossier.steps.filter(order__gte=from_order).order_by("order"):
         running = workdays.add_working_days(running, step.working_days)
         step.due_date = running
         step.save(update_fields=["due_date"])
     dossier.due_date = running
+
+
+def first_promised_date(dossier: Dossier) -> date | None:
+    """The appointment date first given to the applicant (the acceptance's, from the history)."""
+    event = dossier.events.filter(action=DossierAction.ACCEPT).order_by("at", "id").first()
+    if event is not None and event.data.get("due_date"):
+        return date.fromisoformat(event.data["due_date"])
+    return dossier.original_due_date
+
+
+def _restart_clock(dossier: Dossier, active: DossierStep, now) -> date:
+    """The whole statutory time restarts when supplements complete the dossier.
+
+    Decree 61/2018 Art. 19(2)(b) (DOMAIN.md §1; kept under Decree 118/2025
+    until confirmed otherwise [open]): the new appointment date is the
+    supplement's transfer day plus the service's **full** working days, and
+    it is never earlier than the date first promised. The steps still to
+    come are re-planned inside it: the step that asked gets back the days of
+    the steps already done, the others keep theirs, and the last one ends on
+    the new date. Returns the new appointment date.
+    """
+    base = workdays.transfer_date(now, _cutoff(dossier))
+    due = workdays.add_working_days(base, dossier.service.processing_days)
+    promised = first_promised_date(dossier)
+    if promised is not None and due < promised:
+        due = promised
+    remaining = list(dossier.steps.filter(order__gte=active.order).order_by("order"))
+    spare = max(0, dossier.service.processing_days - sum(s.working_days for s in remaining))
+    running = base
+    for index, step in enumerate(remaining):
+        days = step.working_days + (spare if index == 0 else 0)
+        running = workdays.add_working_days(running, days)
+        step.due_date = due if index == len(remaining) - 1 else min(running, due)
+        step.save(update_fields=["due_date"])
+    dossier.due_date = due
+    return due
 
 
 # --- citizen filing ----------------------------------------------------------------
@@ -306,7 +351,7 @@ def submit_dossier(dossier: Dossier, actor) -> Dossier:
     locked.code = next_dossier_code(locked.receiving_unit, workdays.local(now).date())
     locked.submitted_at = now
     # Provisional appointment, confirmed when the desk accepts the dossier.
-    locked.due_date = workdays.due_date(now, locked.service.processing_days)
+    locked.due_date = workdays.due_date(now, locked.service.processing_days, _cutoff(locked))
     locked.payment_status = (
         PaymentStatus.PENDING if action == wf.SUBMIT_FOR_PAYMENT else PaymentStatus.NOT_REQUIRED
     )
@@ -475,7 +520,7 @@ def reject_dossier(dossier: Dossier, officer, reasons: str) -> Dossier:
 @transaction.atomic
 def provide_supplement(dossier: Dossier, actor, files=(), note: str = "") -> Dossier:
     """The missing documents arrived. At reception the dossier is checked again;
-    during processing the processing time restarts from zero (Decree 61 Art. 19)."""
+    during processing the whole processing time restarts from zero (:func:`_restart_clock`)."""
     for f in files:  # validate every file before any write
         check_upload(f)
     locked = _locked(dossier)
@@ -497,7 +542,8 @@ def provide_supplement(dossier: Dossier, actor, files=(), note: str = "") -> Dos
         old_due = locked.due_date
         step.started_at = now
         step.save(update_fields=["started_at"])
-        _schedule(locked, now, from_order=step.order)
+        _restart_clock(locked, step, now)
+        # Timeliness is judged against the restarted date (return_result reads original_due_date).
         locked.original_due_date = locked.due_date
         data = {
             "old_due_date": old_due.isoformat() if old_due else None,
@@ -688,6 +734,38 @@ def reschedule_dossier(dossier: Dossier, user, new_date: date, reason: str) -> D
     )
     _notify_citizen(locked, Notification.Kind.CITIZEN_RESCHEDULED)
     return locked
+
+
+def _stop(dossier: Dossier, action: str, actor, reasons: str) -> Dossier:
+    if not (reasons or "").strip():
+        raise ValidationError(_("Give the reasons for stopping the processing."))
+    locked, from_status, _to = _transition(dossier, action, actor)
+    now = timezone.now()
+    if locked.steps.filter(status=DossierStep.Status.ACTIVE).exists():
+        _finish_active_step(locked, now)
+    locked.result_note = reasons.strip()
+    locked.decided_at = now
+    locked.save()
+    _event(locked, action, actor, from_status, reasons)
+    return locked
+
+
+@transaction.atomic
+def withdraw_dossier(dossier: Dossier, actor, reasons: str) -> Dossier:
+    """The applicant withdraws the dossier (in person at the desk, or themselves): processing stops.
+
+    Decree 118/2025 with form 05 of Circular 03/2025/TT-VPCP (*Thông báo dừng
+    giải quyết hồ sơ*); only under a regime that provides for it (data:
+    ``LegalRegime.allows_stop``). The grounds for a stop beyond a withdrawal
+    were not confirmed [open]: the reasons are free text.
+    """
+    return _stop(dossier, wf.WITHDRAW, actor, reasons)
+
+
+@transaction.atomic
+def stop_processing(dossier: Dossier, user, reasons: str) -> Dossier:
+    """The agency holding the dossier stops processing it, with reasons (form 05, Circular 03/2025)."""
+    return _stop(dossier, wf.STOP_PROCESSING, user, reasons)
 
 
 @transaction.atomic

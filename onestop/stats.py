@@ -248,12 +248,14 @@ def receiving_figures(period: Period, unit_ids=None, now=None) -> list[UnitFigur
     received = Q(received_at__gte=start, received_at__lt=end)
     returned = Q(returned_at__gte=start, returned_at__lt=end)
     refused = Q(status=DossierStatus.REFUSED, decided_at__gte=start, decided_at__lt=end)
-    closed_before_cutoff = Q(returned_at__lt=cutoff) | Q(status=DossierStatus.REFUSED, decided_at__lt=cutoff)
+    # Refused, or stopped (withdrawn / stopped under Decree 118/2025): closed by a decision.
+    decided = [DossierStatus.REFUSED, DossierStatus.STOPPED]
+    closed_before_cutoff = Q(returned_at__lt=cutoff) | Q(status__in=decided, decided_at__lt=cutoff)
     open_at_cutoff = Q(received_at__lt=cutoff) & ~closed_before_cutoff
 
     # Only dossiers received before the end and not closed before the start matter.
     dossiers = Dossier.objects.filter(received_at__lt=end).exclude(returned_at__lt=start)
-    dossiers = dossiers.exclude(status=DossierStatus.REFUSED, decided_at__lt=start)
+    dossiers = dossiers.exclude(status__in=decided, decided_at__lt=start)
     if unit_ids is not None:
         dossiers = dossiers.filter(receiving_unit_id__in=unit_ids)
     rows = (

@@ -46,6 +46,8 @@ class DossierAction(models.TextChoices):
     RESCHEDULE = "reschedule", _("Apologise and set a new date (form 04)")
     RETURN_RESULT = "return_result", _("Return the result")
     RATE = "rate", _("Rate the service")
+    WITHDRAW = "withdraw", _("Record the applicant's withdrawal (notice of stop)")
+    STOP_PROCESSING = "stop_processing", _("Stop processing (notice of stop)")
     # Events that are not workflow actions
     CREATE_DRAFT = "create_draft", _("Draft created")
     REGISTER_WALK_IN = "register_walk_in", _("Registered at the desk")
@@ -81,6 +83,8 @@ REFUSE = A.REFUSE
 RESCHEDULE = A.RESCHEDULE
 RETURN_RESULT = A.RETURN_RESULT
 RATE = A.RATE
+WITHDRAW = A.WITHDRAW
+STOP_PROCESSING = A.STOP_PROCESSING
 
 PAYMENT_GATEWAY = SystemActor(_("Payment gateway"))
 SYSTEM = PAYMENT_GATEWAY  # the desk's only machine actor
@@ -88,8 +92,18 @@ SYSTEM = PAYMENT_GATEWAY  # the desk's only machine actor
 TRANSITIONS: dict[str, dict[str, str]] = {
     S.DRAFT: {SUBMIT: S.SUBMITTED, SUBMIT_FOR_PAYMENT: S.AWAITING_PAYMENT},
     S.AWAITING_PAYMENT: {CONFIRM_PAYMENT: S.SUBMITTED},
-    S.SUBMITTED: {ACCEPT: S.PROCESSING, REQUEST_SUPPLEMENT: S.SUPPLEMENT_REQUESTED, REJECT: S.REJECTED},
-    S.SUPPLEMENT_REQUESTED: {PROVIDE_SUPPLEMENT: S.SUBMITTED, RESUME_PROCESSING: S.PROCESSING},
+    S.SUBMITTED: {
+        ACCEPT: S.PROCESSING,
+        REQUEST_SUPPLEMENT: S.SUPPLEMENT_REQUESTED,
+        REJECT: S.REJECTED,
+        WITHDRAW: S.STOPPED,
+    },
+    S.SUPPLEMENT_REQUESTED: {
+        PROVIDE_SUPPLEMENT: S.SUBMITTED,
+        RESUME_PROCESSING: S.PROCESSING,
+        WITHDRAW: S.STOPPED,
+        STOP_PROCESSING: S.STOPPED,
+    },
     S.PROCESSING: {
         ASSIGN: S.PROCESSING,
         REQUEST_SUPPLEMENT_PROCESSING: S.SUPPLEMENT_REQUESTED,
@@ -97,17 +111,22 @@ TRANSITIONS: dict[str, dict[str, str]] = {
         SUBMIT_FOR_APPROVAL: S.AWAITING_APPROVAL,
         REFUSE: S.REFUSED,
         RESCHEDULE: S.PROCESSING,
+        WITHDRAW: S.STOPPED,
+        STOP_PROCESSING: S.STOPPED,
     },
     S.AWAITING_APPROVAL: {
         APPROVE: S.RESULT_READY,
         SEND_BACK: S.PROCESSING,
         REFUSE: S.REFUSED,
         RESCHEDULE: S.AWAITING_APPROVAL,
+        WITHDRAW: S.STOPPED,
+        STOP_PROCESSING: S.STOPPED,
     },
     S.RESULT_READY: {RETURN_RESULT: S.RETURNED},
     S.RETURNED: {RATE: S.RETURNED},
     S.REJECTED: {},
     S.REFUSED: {},
+    S.STOPPED: {},
 }
 
 ACTION_LABELS = {action: action.label for action in DossierAction}
@@ -131,6 +150,8 @@ ACTORS = {
     RESCHEDULE: Actor.STEP,
     RETURN_RESULT: Actor.DESK,
     RATE: Actor.CITIZEN,
+    WITHDRAW: Actor.CITIZEN_OR_DESK,
+    STOP_PROCESSING: Actor.STEP,
 }
 
 # The permissions the dossier model declares, checked for every member of staff who acts.
@@ -146,6 +167,8 @@ PERMISSIONS = {
     PROVIDE_SUPPLEMENT: RECEIVE,
     RESUME_PROCESSING: RECEIVE,
     RETURN_RESULT: RECEIVE,
+    WITHDRAW: RECEIVE,
+    STOP_PROCESSING: PROCESS,
     REQUEST_SUPPLEMENT_PROCESSING: PROCESS,
     HAND_OVER: PROCESS,
     SUBMIT_FOR_APPROVAL: PROCESS,
@@ -155,8 +178,6 @@ PERMISSIONS = {
     APPROVE: APPROVE_PERM,
     SEND_BACK: APPROVE_PERM,
 }
-
-SUPPLEMENT_WINDOW_DAYS = 3  # a processing unit may ask within 3 working days of receipt
 
 
 def _active_step(dossier: Dossier) -> DossierStep | None:
@@ -219,15 +240,53 @@ def _chain_position(dossier: Dossier, action: str) -> str | None:
     return None
 
 
+def agency_received_at(dossier: Dossier, unit_id):
+    """When the agency ``unit_id`` received the dossier: the start of its first step of the chain."""
+    starts = [
+        s.started_at
+        for s in dossier.steps.filter(unit_id=unit_id, started_at__isnull=False).only("started_at")
+    ]
+    return min(starts) if starts else None
+
+
 def _supplement_window(dossier: Dossier, action: str) -> str | None:
+    """Decree 61/2018 Art. 19(2)(b) (kept by Decree 118/2025 [open], so the numbers are regime data):
+    a processing agency may ask for supplements **once**, within the regime's window of working
+    days counted from the day *it received the dossier* (not from the start of its current step).
+    """
+    from onestop import law
+    from onestop.models import SupplementRequest
+
     step = _active_step(dossier)
     if step is None or step.started_at is None:
         return _("The dossier has no step in progress.")
-    elapsed = workdays.working_days_between(workdays.local(step.started_at).date(), workdays.today())
-    if elapsed > SUPPLEMENT_WINDOW_DAYS:
-        return _("Supplements may be asked for only within %(days)s working days of receipt.") % {
-            "days": SUPPLEMENT_WINDOW_DAYS
-        }
+    regime = law.regime_for(dossier)
+    asked = SupplementRequest.objects.filter(
+        dossier=dossier, stage=SupplementRequest.Stage.PROCESSING, unit_id=step.unit_id
+    ).count()
+    if asked >= regime.supplement_requests_per_agency:
+        return _(
+            "%(unit)s has already asked for supplements for this dossier; an agency may ask only once."
+        ) % {"unit": step.unit}
+    received = agency_received_at(dossier, step.unit_id) or step.started_at
+    start = workdays.transfer_date(received, regime.transfer_cutoff)
+    elapsed = workdays.working_days_between(start, workdays.today())
+    if elapsed > regime.supplement_window_days:
+        return _(
+            "Supplements may be asked for only within %(days)s working days of receipt "
+            "(%(unit)s received the dossier on %(date)s)."
+        ) % {"days": regime.supplement_window_days, "unit": step.unit, "date": start.strftime("%d/%m/%Y")}
+    return None
+
+
+def _stop_allowed(dossier: Dossier, action: str) -> str | None:
+    """A notice that processing stopped (form 05 of Circular 03/2025) exists only under a regime that has it."""
+    from onestop import law
+
+    if not law.regime_for(dossier).allows_stop:
+        return _(
+            "The rules in force when the dossier was received (%(decree)s) do not provide for stopping it."
+        ) % {"decree": law.regime_for(dossier).decree}
     return None
 
 
@@ -279,6 +338,8 @@ WORKFLOW = Workflow(
         RESUME_PROCESSING: [_supplement_stage],
         RATE: [_not_rated],
         ACCEPT: [_fee_paid],
+        WITHDRAW: [_stop_allowed],
+        STOP_PROCESSING: [_stop_allowed],
     },
     automatic={Actor.SYSTEM},
     not_possible=_("“%(action)s” is not possible while the dossier is “%(status)s”."),

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import django_otp.plugins.otp_static.admin  # noqa: F401 - django-otp's admins are registered, then replaced
 import django_otp.plugins.otp_totp.admin  # noqa: F401
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal import audit
+from portal import audit, workdays
 from portal.admin_site import StrictListFiltersMixin
 from portal.models import AuditEvent, CalendarDay, Heartbeat, SiteProfile, Unit, User
 from portal.scoping import sees_everything, visible_to
@@ -196,10 +198,47 @@ class GroupAdmin(AuditedAdminMixin, StrictListFiltersMixin, BaseGroupAdmin):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(AuditedAdminMixin, PortalModelAdmin):
-    list_display = ("date", "kind", "name")
-    list_filter = ("kind",)
+    """The working-day calendar. Days of a year not yet announced are *provisional*: the list
+    marks them and warns, and an administrator confirms them (DOMAIN.md §4)."""
+
+    list_display = ("date", "kind", "name", "provisional_mark")
+    list_filter = ("provisional", "kind")
     date_hierarchy = "date"
     search_fields = ("name",)
+    actions = ["confirm_days"]
+
+    @admin.display(description=_("provisional"), ordering="provisional")
+    def provisional_mark(self, obj):
+        return _("Provisional: to confirm") if obj.provisional else _("Confirmed")
+
+    @admin.action(description=_("Confirm the selected days (checked against the announcement)"))
+    def confirm_days(self, request, queryset):
+        days = list(queryset.filter(provisional=True).order_by("date"))
+        with transaction.atomic():
+            CalendarDay.objects.filter(pk__in=[d.pk for d in days]).update(provisional=False)
+            for day in days:
+                audit.record(
+                    "calendar.confirm", day, request.user, request=request, date=day.date.isoformat()
+                )
+        workdays.clear_cache()
+        confirmed = ngettext("%(count)d day confirmed.", "%(count)d days confirmed.", len(days))
+        self.message_user(request, confirmed % {"count": len(days)}, messages.SUCCESS)
+
+    def changelist_view(self, request, extra_context=None):
+        years = sorted(
+            {d.year for d in CalendarDay.objects.filter(provisional=True).values_list("date", flat=True)}
+        )
+        if years and request.method == "GET":
+            self.message_user(
+                request,
+                _(
+                    "Days of %(years)s are provisional (the statutory days, before the official "
+                    "announcement): check them and confirm them."
+                )
+                % {"years": ", ".join(str(y) for y in years)},
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(AuditEvent)

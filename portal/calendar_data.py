@@ -2,14 +2,21 @@
 
 Loaded by a data migration and by ``seed_demo``; afterwards the calendar is
 data that administrators edit in the admin. 2027 holds the statutory days
-(with a holiday falling on a weekly rest day moved to the next working day)
-until the Prime Minister's schedule is entered.
+(Labour Code 2019 Art. 112, a holiday falling on a weekly rest day moved to
+the next working day) until the Prime Minister's schedule is entered: those
+rows are *provisional* (:data:`PROVISIONAL_YEARS`) and the admin shows them
+so until an administrator confirms them. Later corrections to years already
+installed ship as their own data migrations (e.g. ``0005_calendar_2026_swap``:
+Saturday 22/8/2026 worked, swapped for Monday 31/8/2026).
 """
 
 from datetime import date, timedelta
 
 OFF = "off"
 WORK = "work"
+# Years whose days off the Prime Minister had not announced when this was written.
+PROVISIONAL_YEARS = {2027}
+SWAP_2026 = "Làm bù cho ngày nghỉ thứ Hai 31/8 (Quốc khánh)"
 
 
 def _span(first: date, last: date, name: str):
@@ -33,6 +40,7 @@ def entries():
     yield from _span(date(2026, 2, 14), date(2026, 2, 22), "Tết Nguyên đán")
     yield date(2026, 4, 27), OFF, "Nghỉ bù Giỗ Tổ Hùng Vương (Chủ nhật 26/4)"
     yield from _span(date(2026, 4, 30), date(2026, 5, 3), "Ngày Chiến thắng và Quốc tế Lao động")
+    yield date(2026, 8, 22), WORK, SWAP_2026
     yield from _span(date(2026, 8, 29), date(2026, 9, 2), "Quốc khánh")
     # 2027: statutory days until the official schedule is entered.
     yield date(2027, 1, 1), OFF, "Tết Dương lịch"
@@ -49,6 +57,13 @@ def entries():
 def load(calendar_model) -> int:
     """Insert the entries missing from ``calendar_model``; returns how many were added."""
     existing = set(calendar_model.objects.values_list("date", flat=True))
-    rows = [calendar_model(date=d, kind=k, name=n) for d, k, n in entries() if d not in existing]
+    # A migration's historical model may predate the ``provisional`` column.
+    has_flag = any(f.name == "provisional" for f in calendar_model._meta.fields)
+    rows = []
+    for d, k, n in entries():
+        if d in existing:
+            continue
+        extra = {"provisional": d.year in PROVISIONAL_YEARS} if has_flag else {}
+        rows.append(calendar_model(date=d, kind=k, name=n, **extra))
     calendar_model.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)

@@ -181,6 +181,14 @@ class CalendarDay(models.Model):
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     name = models.CharField(_("reason"), max_length=200)
+    provisional = models.BooleanField(
+        _("provisional"),
+        default=False,
+        help_text=_(
+            "Seeded from the Labour Code before the Prime Minister announced the year's days off: "
+            "check it against the announcement and confirm it."
+        ),
+    )
 
     class Meta:
         verbose_name = _("calendar exception")

@@ -5,8 +5,11 @@ Days off and extra working days come from :class:`portal.models.CalendarDay`
 working days. Each process caches a year's exceptions for a short time and
 drops the cache whenever a calendar row is saved or deleted.
 
-The 15:00 rule (Decree 61/2018): a dossier received after 15:00 is
-transferred at the start of the next working day; see :func:`transfer_date`.
+The 15:00 rule (Decree 61/2018 Art. 19(1); kept by Decree 118/2025 [open:
+its article not read here, so the cut-off is a parameter the one-stop
+desk's legal regime passes in]): a dossier received *after* 15:00 is
+transferred at the start of the next working day; one received at 15:00:00
+exactly still counts as that day. See :func:`transfer_date`.
 """
 
 from __future__ import annotations
@@ -112,27 +115,27 @@ def local(dt: datetime) -> datetime:
     return dt.astimezone(TZ)
 
 
-def transfer_date(received_at: datetime) -> date:
+def transfer_date(received_at: datetime, cutoff: dtime = CUTOFF) -> date:
     """The working day a dossier received at ``received_at`` is transferred on.
 
-    Received on a working day before 15:00: that day. After 15:00, or on a
-    day off: the next working day.
+    Received on a working day up to ``cutoff`` (15:00:00 included, to the
+    second): that day. After it, or on a day off: the next working day.
     """
     at = local(received_at)
     day = at.date()
-    if is_working_day(day) and at.time() < CUTOFF:
+    if is_working_day(day) and at.time().replace(microsecond=0) <= cutoff:
         return day
     return working_day_on_or_after(day + timedelta(days=1))
 
 
-def due_date(received_at: datetime, working_days: int) -> date:
+def due_date(received_at: datetime, working_days: int, cutoff: dtime = CUTOFF) -> date:
     """The appointment date for a service taking ``working_days``.
 
     Processing time starts on the transfer day; the result is due on the
     ``working_days``-th working day after it. A zero-day service received
     before the cut-off is due the same day.
     """
-    return add_working_days(transfer_date(received_at), working_days)
+    return add_working_days(transfer_date(received_at, cutoff), working_days)
 
 
 def due_datetime(received_at: datetime, working_days: int) -> datetime:
@@ -142,3 +145,8 @@ def due_datetime(received_at: datetime, working_days: int) -> datetime:
 
 def today() -> date:
     return timezone.localdate()
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight at the start of ``day`` in the portal's time zone."""
+    return datetime.combine(day, dtime(0, 0), tzinfo=TZ)

@@ -27,7 +27,6 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -74,6 +73,7 @@ PUBLIC_STATUS = {
         "Your dossier has been examined and awaits the decision of the leader of %(unit)s."
     ),
     S.REFUSED: gettext_lazy("Your request could not be granted, for the reasons below."),
+    S.STOPPED: gettext_lazy("Processing of your dossier has stopped, for the reasons below."),
     S.RESULT_READY: gettext_lazy("The result of your dossier is ready."),
     S.RETURNED: gettext_lazy("The result has been returned to you. Thank you for using our services."),
 }
@@ -97,6 +97,8 @@ PUBLIC_EVENTS = {
     "reschedule": gettext_lazy("New appointment date set, with an apology"),
     "return_result": gettext_lazy("Result returned"),
     "rate": gettext_lazy("You rated the service"),
+    "withdraw": gettext_lazy("Dossier withdrawn at your request; processing stopped"),
+    "stop_processing": gettext_lazy("Processing stopped"),
 }
 
 PROVISIONAL_DATE = (S.AWAITING_PAYMENT, S.SUBMITTED, S.SUPPLEMENT_REQUESTED)
@@ -367,71 +369,20 @@ def rate(request, code):
 
 # --- letters and files -------------------------------------------------------------------
 
-# The letters a citizen may download, by kind, with the title shown on the page.
-LETTER_TITLES = {
-    "receipt": gettext_lazy("Receipt and appointment (form 01)"),
-    "supplement": gettext_lazy("Request for supplements (form 02)"),
-    "rejection": gettext_lazy("Refusal to receive the dossier (form 03)"),
-    "refusal": gettext_lazy("Notice of refusal, with reasons"),
-    "apology": gettext_lazy("Apology and new appointment date (form 04)"),
-}
-
 
 def available_letters(dossier: Dossier, requests: list | None = None) -> list[dict]:
-    """The letters the applicant may download now, each {slug, title, url}."""
+    """The letters the applicant may download now, each {slug, title, url}: the registry's
+    (``onestop.letters``), the same table the back office reads."""
     from onestop import letters
 
-    found = []
-
-    def add(kind, function, slug=None, label=None):
-        if hasattr(letters, function):
-            slug = slug or kind
-            url = reverse("onestop:letter", args=[dossier.code, slug])
-            found.append({"slug": slug, "title": label or LETTER_TITLES[kind], "url": url})
-
-    if dossier.code:
-        add("receipt", "receipt_pdf")
-    if requests is None:
-        requests = list(dossier.supplement_requests.order_by("requested_at", "id"))
-    for request in requests:
-        label = (
-            f"{LETTER_TITLES['supplement']}, {timezone.localtime(request.requested_at):%d/%m/%Y}"
-            if len(requests) > 1
-            else None
-        )
-        add("supplement", "supplement_pdf", f"supplement-{request.pk}", label=label)
-    if dossier.status == S.REJECTED:
-        add("rejection", "rejection_pdf")
-    if dossier.status == S.REFUSED:
-        add("refusal", "refusal_pdf")
-    if dossier.rescheduled:
-        add("apology", "apology_pdf")
-    return found
-
-
-def _letter_pdf(request, dossier: Dossier, slug: str) -> bytes:
-    """The PDF of an available letter (``slug`` as listed by :func:`available_letters`)."""
-    from onestop import letters
-
-    if slug == "receipt":
-        return letters.receipt_pdf(dossier, lookup_url(request, dossier.code))
-    if slug.startswith("supplement-"):
-        supplement = dossier.supplement_requests.get(pk=int(slug.removeprefix("supplement-")))
-        return letters.supplement_pdf(supplement)
-    if slug == "rejection":
-        return letters.rejection_pdf(dossier)
-    if slug == "refusal":
-        return letters.refusal_pdf(dossier)
-    return letters.apology_pdf(dossier)
-
-
-FILE_NAMES = {
-    "receipt": "bien-nhan",
-    "supplement": "yeu-cau-bo-sung",
-    "rejection": "tu-choi-tiep-nhan",
-    "refusal": "tu-choi-giai-quyet",
-    "apology": "xin-loi-hen-lai",
-}
+    return [
+        {
+            "slug": copy.slug,
+            "title": copy.title,
+            "url": reverse("onestop:letter", args=[dossier.code, copy.slug]),
+        }
+        for copy in letters.available(dossier, letters.CITIZEN, requests)
+    ]
 
 
 @never_cache
@@ -439,14 +390,16 @@ def letter(request, code, kind):
     dossier = proven_dossier(request, code)
     if dossier is None:
         return _to_form(code)
-    if kind not in {item["slug"] for item in available_letters(dossier)}:
+    from onestop import letters
+
+    copy = letters.find(dossier, kind, letters.CITIZEN)
+    if copy is None:
         raise Http404
     try:
-        pdf = _letter_pdf(request, dossier, kind)
+        pdf = letters.render(copy, dossier, lookup_url(request, dossier.code))
     except WorkflowError:  # the letter's facts are missing (e.g. an apology without its event)
         raise Http404
-    name = FILE_NAMES[kind.split("-")[0]]
-    return pdf_response(pdf, f"{name}-{dossier.code}.pdf", inline=False)
+    return pdf_response(pdf, letters.file_name(copy, dossier), inline=False)
 
 
 @never_cache

@@ -26,8 +26,6 @@ from onestop.models import (
     Dossier,
     DossierEvent,
     DossierFile,
-    DossierStatus,
-    SupplementRequest,
     Timeliness,
 )
 from onestop.workflow import DossierAction
@@ -118,6 +116,18 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
 }
 ACTIONS[wf.RESUME_PROCESSING] = ACTIONS[wf.PROVIDE_SUPPLEMENT]
+ACTIONS[wf.WITHDRAW] = ActionSpec(
+    admin_forms.ReasonsForm,
+    with_note(services.withdraw_dossier),
+    gettext_lazy("Dossier %(code)s withdrawn at the applicant's request: processing stopped."),
+    error_field="note",
+)
+ACTIONS[wf.STOP_PROCESSING] = ActionSpec(
+    admin_forms.ReasonsForm,
+    with_note(services.stop_processing),
+    gettext_lazy("Processing of dossier %(code)s stopped."),
+    error_field="note",
+)
 
 
 def action_label(action: str) -> str:
@@ -200,32 +210,17 @@ class Printable:
     kind: str
 
 
-PDF_KINDS = {
-    "receipt": gettext_lazy("Print the receipt (form 01)"),
-    "rejection": gettext_lazy("Refusal to receive (form 03)"),
-    "refusal": gettext_lazy("Letter of refusal, with reasons"),
-    "apology": gettext_lazy("Apology and new appointment date (form 04)"),
-    "control-sheet": gettext_lazy("Process control sheet (form 05)"),
-    "result": gettext_lazy("Result"),
-}
+def _copy_url(dossier: Dossier, copy: letters.Copy) -> str:
+    if copy.part is not None:
+        return reverse("admin:onestop_dossier_supplement_pdf", args=[dossier.pk, copy.part.pk])
+    return reverse("admin:onestop_dossier_pdf", args=[dossier.pk, copy.slug])
 
 
-def pdf_applies(dossier: Dossier, kind: str) -> bool:
-    return {
-        "receipt": dossier.received_at is not None,
-        "rejection": dossier.status == DossierStatus.REJECTED,
-        "refusal": dossier.status == DossierStatus.REFUSED,
-        "apology": dossier.rescheduled,
-        "control-sheet": dossier.received_at is not None,
-        "result": dossier.status in (DossierStatus.RESULT_READY, DossierStatus.RETURNED),
-    }.get(kind, False)
-
-
-def printables(dossier: Dossier) -> list[Printable]:
+def printables(dossier: Dossier, requests: list | None = None) -> list[Printable]:
+    """The letters staff may print now: the registry's (``onestop.letters``), nothing listed here."""
     return [
-        Printable(str(label), reverse("admin:onestop_dossier_pdf", args=[dossier.pk, kind]), kind)
-        for kind, label in PDF_KINDS.items()
-        if pdf_applies(dossier, kind)
+        Printable(copy.title, _copy_url(dossier, copy), copy.kind)
+        for copy in letters.available(dossier, letters.STAFF, requests)
     ]
 
 
@@ -236,6 +231,7 @@ def detail_view(request, model_admin, object_id):
     today = workdays.today()
     events = list(dossier.events.select_related("unit").order_by("at", "id"))
     active = next((s for s in steps if s.status == s.Status.ACTIVE), None)
+    supplements = list(dossier.supplement_requests.select_related("unit", "requested_by"))
     context = {
         **_admin_context(model_admin, request, dossier, _("Dossier %(code)s") % {"code": dossier}),
         "dossier": dossier,
@@ -251,10 +247,10 @@ def detail_view(request, model_admin, object_id):
             }
             for e in events
         ],
-        "supplements": list(dossier.supplement_requests.select_related("unit", "requested_by")),
+        "supplements": supplements,
         "files": list(dossier.files.order_by("uploaded_at", "id")),
         "payments": list(dossier.payments.order_by("created_at")),
-        "printables": printables(dossier),
+        "printables": printables(dossier, supplements),
         **model_admin.action_buttons(dossier, request.user),
         "overdue": selectors.is_overdue(dossier, active.due_date if active else None, today),
     }
@@ -273,48 +269,23 @@ def _lookup_url(request, dossier: Dossier) -> str:
     return absolute_url(path, {"ma": dossier.code or ""})
 
 
-def _letter(name: str):
-    """A letter function of ``onestop.letters``; 404 while it is not written yet."""
-    function = getattr(letters, name, None)
-    if function is None:
-        raise Http404(_("This form is not available yet."))
-    return function
+def _serve(request, dossier: Dossier, slug: str):
+    copy = letters.find(dossier, slug, letters.STAFF)
+    if copy is None:
+        raise Http404
+    try:
+        content = letters.render(copy, dossier, _lookup_url(request, dossier))
+    except wf.WorkflowError as exc:  # the letter's facts are missing (e.g. an apology without its event)
+        raise Http404(exc.message)
+    return pdf.response(content, letters.file_name(copy, dossier))
 
 
 def pdf_view(request, model_admin, object_id, kind):
-    dossier = model_admin.get_case(request, object_id)
-    if kind not in PDF_KINDS or not pdf_applies(dossier, kind):
-        raise Http404
-    try:
-        return _pdf_for(request, dossier, kind)
-    except wf.WorkflowError as exc:  # the letter does not apply to the dossier as it stands
-        raise Http404(exc.message)
-
-
-def _pdf_for(request, dossier: Dossier, kind: str):
-    if kind == "result":
-        stored = services.result_file(dossier)
-        return file_response(stored.file, stored.original_name, stored.content_type, inline=True)
-    content = {
-        "receipt": lambda: _letter("receipt_pdf")(dossier, _lookup_url(request, dossier)),
-        "rejection": lambda: _letter("rejection_pdf")(dossier),
-        "refusal": lambda: _letter("refusal_pdf")(dossier),
-        "apology": lambda: _letter("apology_pdf")(dossier),
-        "control-sheet": lambda: _letter("control_sheet_pdf")(dossier),
-    }[kind]()
-    return pdf.response(content, f"{kind}-{dossier.code}.pdf")
+    return _serve(request, model_admin.get_case(request, object_id), kind)
 
 
 def supplement_pdf_view(request, model_admin, object_id, request_id):
-    dossier = model_admin.get_case(request, object_id)
-    supplement = SupplementRequest.objects.filter(dossier=dossier, pk=request_id).first()
-    if supplement is None:
-        raise Http404
-    try:
-        content = _letter("supplement_pdf")(supplement)
-    except wf.WorkflowError as exc:
-        raise Http404(exc.message)
-    return pdf.response(content, f"bo-sung-{dossier.code}-{supplement.pk}.pdf")
+    return _serve(request, model_admin.get_case(request, object_id), f"supplement-{request_id}")
 
 
 def file_view(request, model_admin, object_id, file_id):
@@ -323,6 +294,38 @@ def file_view(request, model_admin, object_id, file_id):
     if record is None:
         raise Http404
     return file_response(record.file, record.original_name, record.content_type)
+
+
+# --- the dossier register of a desk, per period -------------------------------------------
+
+
+def register_view(request, model_admin):
+    """Form 06 (2018) / 07 (2025): the register of the dossiers a desk received in a period, as a PDF.
+
+    Only dossiers the user may see (``visible_to``), at most ``letters.REGISTER_LIMIT`` rows.
+    """
+    form = admin_forms.RegisterForm(request.GET or None, user=request.user)
+    if form.is_bound and form.is_valid():
+        unit, start, end = (form.cleaned_data[k] for k in ("unit", "start", "end"))
+        dossiers = list(
+            selectors.register_dossiers(request.user, unit, start, end, letters.REGISTER_LIMIT + 1)
+        )
+        if len(dossiers) > letters.REGISTER_LIMIT:
+            form.add_error(
+                None,
+                _("More than %(limit)s dossiers in this period: print a shorter period.")
+                % {"limit": letters.REGISTER_LIMIT},
+            )
+        else:
+            content = letters.register_pdf(unit, start, end, dossiers)
+            return pdf.response(content, f"so-theo-doi-ho-so-{unit.code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf")
+    context = {
+        **_admin_context(model_admin, request, None, _("Dossier register")),
+        "form": form,
+    }
+    return TemplateResponse(
+        request, "admin/onestop/dossier/register.html", context, status=400 if form.errors else 200
+    )
 
 
 # --- the desk: walk-in registration -------------------------------------------------------

@@ -75,7 +75,7 @@ def test_dossier_journey_from_the_desk_to_the_rating(page, live_server, cast):
     expect_success(page, f"Đã tiếp nhận hồ sơ {code}")
     expect(page.locator("#dossier-code")).to_have_text(code)
     expect(page.locator("#dossier-status")).to_have_text(status_label(S.PROCESSING))
-    pdf_behind(page, "In giấy tiếp nhận (mẫu 01)")
+    pdf_behind(page, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)")
     expect(page.locator("#dossier-steps tbody tr")).to_have_count(2)
 
     # The ward's specialist hands it to the urban management department.
@@ -183,7 +183,7 @@ def test_walk_in_registration_at_the_desk(page, live_server, cast):
     expect(page.locator("#dossier-history")).to_contain_text("Đã nhận: Tờ khai")
     click_action(page, "Tiếp nhận (mẫu 01)")
     expect_success(page, f"Đã tiếp nhận hồ sơ {code}")
-    receipt = pdf_behind(page, "In giấy tiếp nhận (mẫu 01)")
+    receipt = pdf_behind(page, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)")
     assert len(receipt) > 1000
     dossier = Dossier.objects.get(code=code)
     assert (dossier.channel, dossier.status, dossier.applicant_name) == (

@@ -152,6 +152,8 @@ def make_dossier(cast: Cast, state: str = DossierStatus.DRAFT, service=None, **d
         return dossier
     if state == DossierStatus.REFUSED:
         return services.refuse_dossier(dossier, cast.ward_specialist, "Không đủ điều kiện")
+    if state == DossierStatus.STOPPED:  # under Decree 118/2025 (received from 1 July 2025)
+        return services.withdraw_dossier(dossier, cast.officer, "Người nộp đề nghị rút hồ sơ")
     steps = list(dossier.steps.order_by("order"))
     for step in steps[:-1]:
         services.hand_over(dossier, _staff_for(cast, step.unit), "Đủ điều kiện")

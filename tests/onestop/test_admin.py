@@ -155,22 +155,33 @@ def test_dossiers_are_read_only_in_the_admin(client, cast):
 # --- buttons --------------------------------------------------------------------------------
 
 BUTTON_CASES = [
-    (S.SUBMITTED, "officer", {wf.ACCEPT, wf.REQUEST_SUPPLEMENT, wf.REJECT}),
+    (S.SUBMITTED, "officer", {wf.ACCEPT, wf.REQUEST_SUPPLEMENT, wf.REJECT, wf.WITHDRAW}),
     (S.SUBMITTED, "ward_specialist", set()),
-    (S.SUPPLEMENT_REQUESTED, "officer", {wf.PROVIDE_SUPPLEMENT}),
+    (S.SUPPLEMENT_REQUESTED, "officer", {wf.PROVIDE_SUPPLEMENT, wf.WITHDRAW}),
     (
         S.PROCESSING,
         "ward_specialist",
-        {wf.REQUEST_SUPPLEMENT_PROCESSING, wf.HAND_OVER, wf.REFUSE, wf.RESCHEDULE},
+        {wf.REQUEST_SUPPLEMENT_PROCESSING, wf.HAND_OVER, wf.REFUSE, wf.RESCHEDULE, wf.STOP_PROCESSING},
     ),
     (
         S.PROCESSING,
         "ward_leader",
-        {wf.ASSIGN, wf.REQUEST_SUPPLEMENT_PROCESSING, wf.HAND_OVER, wf.REFUSE, wf.RESCHEDULE},
+        {
+            wf.ASSIGN,
+            wf.REQUEST_SUPPLEMENT_PROCESSING,
+            wf.HAND_OVER,
+            wf.REFUSE,
+            wf.RESCHEDULE,
+            wf.STOP_PROCESSING,
+        },
     ),
     (S.PROCESSING, "specialist", set()),
-    (S.AWAITING_APPROVAL, "specialist", {wf.REFUSE, wf.RESCHEDULE}),
-    (S.AWAITING_APPROVAL, "leader", {wf.APPROVE, wf.SEND_BACK, wf.REFUSE, wf.RESCHEDULE}),
+    (S.AWAITING_APPROVAL, "specialist", {wf.REFUSE, wf.RESCHEDULE, wf.STOP_PROCESSING}),
+    (
+        S.AWAITING_APPROVAL,
+        "leader",
+        {wf.APPROVE, wf.SEND_BACK, wf.REFUSE, wf.RESCHEDULE, wf.STOP_PROCESSING},
+    ),
     (S.RESULT_READY, "officer", {wf.RETURN_RESULT}),
     (S.RESULT_READY, "leader", set()),
     (S.RETURNED, "officer", set()),
@@ -245,6 +256,8 @@ ACTION_CASES = [
     (wf.REFUSE, S.PROCESSING, "ward_specialist", {"note": "Không đủ điều kiện"}, S.REFUSED),
     (wf.RESCHEDULE, S.PROCESSING, "ward_specialist", "reschedule", S.PROCESSING),
     (wf.RETURN_RESULT, S.RESULT_READY, "officer", {"note": ""}, S.RETURNED),
+    (wf.WITHDRAW, S.PROCESSING, "officer", {"note": "Người nộp đề nghị rút hồ sơ"}, S.STOPPED),
+    (wf.STOP_PROCESSING, S.PROCESSING, "ward_specialist", {"note": "Người nộp đã chết"}, S.STOPPED),
 ]
 
 
@@ -298,7 +311,7 @@ def test_accept_shows_the_code_and_the_receipt_link(client, cast):
     page = html(response)
     dossier = fresh(dossier)
     assert f"Đã tiếp nhận hồ sơ {dossier.code}" in page
-    assert "In giấy tiếp nhận (mẫu 01)" in page and pdf_url(dossier, "receipt") in page
+    assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)" in page and pdf_url(dossier, "receipt") in page
 
 
 # --- refusals -----------------------------------------------------------------------------------------
@@ -647,7 +660,9 @@ def test_printable_forms_are_not_found_outside_scope_or_state(client, cast):
         assert client.get(pdf_url(processing, kind)).status_code == 200
     for kind in ("rejection", "refusal", "apology", "result", "unknown"):
         assert client.get(pdf_url(processing, kind)).status_code == 404
-    assert client.get(pdf_url(make_dossier(cast, S.SUBMITTED), "receipt")).status_code == 404
+    # A walk-in not yet accepted has no receipt (an online filing has a provisional one).
+    walk_in = services.register_walk_in(cast.service, cast.officer, dict(WALK_IN))
+    assert client.get(pdf_url(walk_in, "receipt")).status_code == 404
 
 
 # --- the walk-in desk ------------------------------------------------------------------------------------------------
@@ -682,9 +697,9 @@ def test_walk_in_registration(client, cast):
     assert event.data["documents"] == [{"id": mandatory.pk, "name": "Tờ khai"}]
     page = html(response)
     assert f"Đã ghi nhận hồ sơ {dossier.code}" in page
-    assert buttons(page) == {wf.ACCEPT, wf.REQUEST_SUPPLEMENT, wf.REJECT}
+    assert buttons(page) == {wf.ACCEPT, wf.REQUEST_SUPPLEMENT, wf.REJECT, wf.WITHDRAW}
     accepted = client.post(action_url(dossier, wf.ACCEPT), {"note": ""}, follow=True)
-    assert "In giấy tiếp nhận (mẫu 01)" in html(accepted)
+    assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)" in html(accepted)
 
 
 def test_walk_in_without_a_mandatory_document_prefills_the_supplement_form(client, cast):

@@ -99,7 +99,9 @@ def test_receipt_form_01_lists_everything_the_applicant_was_given(cast, monday):
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         "UBND PHƯỜNG 1",
-        "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ",
+        # Received in 2026: Decree 118/2025's desk, named in full (the regime's pattern).
+        "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG PHƯỜNG 1",
+        "(Mẫu số 01 - Thông tư số 03/2025/TT-VPCP)",
         "Mỹ Tho, ngày 23 tháng 11 năm 2026",
         "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
         f"Mã hồ sơ: {dossier.code}",
@@ -112,7 +114,7 @@ def test_receipt_form_01_lists_everything_the_applicant_was_given(cast, monday):
         "theo quy định: 04 ngày làm việc",
         "4. Thời gian nhận hồ sơ: 09 giờ 00 phút, thứ Hai, ngày 23/11/2026",
         "5. Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, thứ Sáu, ngày 27/11/2026",
-        "6. Đăng ký nhận kết quả tại: Bộ phận Tiếp nhận và Trả kết quả, UBND Phường 1",
+        "6. Đăng ký nhận kết quả tại: Trung tâm Phục vụ hành chính công Phường 1",
         "Quyển số: 261123, Số thứ tự: 0001",
         "NGƯỜI NỘP HỒ SƠ",
         "NGƯỜI TIẾP NHẬN HỒ SƠ",
@@ -269,13 +271,16 @@ def test_apology_form_04_gives_the_reason_and_the_new_date(cast, monday):
     data = letters.apology_pdf(dossier)
     text = text_of(data)
 
-    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
+    # Circular 03/2025's form 04: apology and request for an extension.
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in text
+    assert "(Mẫu số 04 - Thông tư số 03/2025/TT-VPCP)" in text
     assert "Mỹ Tho, ngày 25 tháng 11 năm 2026" in text
     assert f"Mã hồ sơ: {dossier.code}" in text
     assert "Ông/Bà Nguyễn Văn An" in text
     assert "Thời hạn giải quyết hồ sơ theo quy định: 17 giờ 00 phút, thứ Sáu, ngày 27/11/2026" in text
     assert "Lý do: - Chờ ý kiến thẩm định của Sở Xây dựng" in text
-    assert "vào 17 giờ 00 phút, thứ Sáu, ngày 04/12/2026" in text
+    # The 2025 wording (templates/onestop/letters/tt-03-2025/apology.txt): a request to extend.
+    assert "đề nghị gia hạn thời gian giải quyết hồ sơ đến 17 giờ 00 phút, thứ Sáu, ngày 04/12/2026" in text
     assert_inside_page(data)
 
 
@@ -304,12 +309,13 @@ def test_control_sheet_form_05_records_every_hand_off(cast, monday):
     text = text_of(data)
 
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text
+    assert "(Mẫu số 06 - Thông tư số 03/2025/TT-VPCP)" in text  # form 05 of 2018
     assert f"Mã hồ sơ: {dossier.code}" in text
     assert "Kèm theo hồ sơ của: Nguyễn Văn An" in text
     assert "Cơ quan (bộ phận) giải quyết hồ sơ: Phòng Quản lý đô thị" in text
     assert "Cơ quan phối hợp giải quyết hồ sơ: UBND Phường 1" in text
     table = text.split("Ký giao, nhận", 1)[1]
-    desk = "Bộ phận Tiếp nhận và Trả kết quả - UBND Phường 1"
+    desk = "Trung tâm Phục vụ hành chính công Phường 1"
     rows = [
         (desk, "UBND Phường 1", "09 giờ 00, ngày 23/11/2026", "23/11/2026", "Đúng hạn"),
         ("UBND Phường 1", "Phòng Quản lý đô thị", "10 giờ 00, ngày 23/11/2026", "24/11/2026", "Trước hạn"),
@@ -333,7 +339,7 @@ def test_control_sheet_of_a_dossier_in_progress_shows_the_hand_offs_ahead(cast, 
         "2 Giao: UBND Phường 1 Nhận: Phòng Quản lý đô thị ..... giờ ....., ngày ..../..../........ 24/11/2026"
         in table
     )
-    assert "Giao: Phòng Quản lý đô thị Nhận: Bộ phận Tiếp nhận và Trả kết quả - UBND Phường 1" in table
+    assert "Giao: Phòng Quản lý đô thị Nhận: Trung tâm Phục vụ hành chính công Phường 1" in table
     assert table.count("(Dự kiến)") == 3
     assert TIMELINESS.findall(table) == ["Đúng hạn"]
 
@@ -481,6 +487,8 @@ def test_long_and_marked_up_text_wraps_inside_the_page(cast, monday):
 
 def test_letters_available_follow_the_dossier(cast, monday):
     dossier = make_dossier(cast, DossierStatus.REJECTED)
-    assert letters.available(dossier) == ["receipt", "rejection"]
+    slugs = lambda d, who: [c.slug for c in letters.available(d, who)]  # noqa: E731
+    assert slugs(dossier, letters.STAFF) == slugs(dossier, letters.CITIZEN) == ["receipt", "rejection"]
     dossier = make_dossier(cast, DossierStatus.RESULT_READY)
-    assert letters.available(dossier) == ["receipt", "control_sheet", "result"]
+    assert slugs(dossier, letters.STAFF) == ["receipt", "control-sheet", "result"]
+    assert slugs(dossier, letters.CITIZEN) == ["receipt"]

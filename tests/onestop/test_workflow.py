@@ -72,6 +72,8 @@ def advance(cast, dossier: Dossier, state: str, stage: str = "desk") -> Dossier:
         services.request_supplement(dossier, cast.ward_specialist, ITEMS)
     elif state == S.REFUSED:
         services.refuse_dossier(dossier, cast.ward_specialist, "Không đủ điều kiện")
+    elif state == S.STOPPED:
+        services.stop_processing(dossier, cast.ward_specialist, "Người nộp đề nghị dừng")
     elif state != S.PROCESSING:
         steps = list(dossier.steps.order_by("order"))
         for step in steps[:-1]:
@@ -182,6 +184,8 @@ def perform(cast, action: str, dossier: Dossier, actor):
         wf.REFUSE: lambda: services.refuse_dossier(dossier, actor, "Không đủ điều kiện"),
         wf.RETURN_RESULT: lambda: services.return_result(dossier, actor),
         wf.RATE: lambda: services.rate_dossier(dossier, actor, SCORES),
+        wf.WITHDRAW: lambda: services.withdraw_dossier(dossier, actor, "Người nộp rút hồ sơ"),
+        wf.STOP_PROCESSING: lambda: services.stop_processing(dossier, actor, "Dừng theo đề nghị"),
     }
     return calls[action]()
 
@@ -189,7 +193,7 @@ def perform(cast, action: str, dossier: Dossier, actor):
 def setup_for(cast, state: str, action: str) -> Dossier:
     """A dossier in ``state`` where ``action``'s other conditions hold."""
     paid = action in (wf.SUBMIT_FOR_PAYMENT, wf.CONFIRM_PAYMENT)
-    stage = "processing" if action == wf.RESUME_PROCESSING else "desk"
+    stage = "processing" if action in (wf.RESUME_PROCESSING, wf.STOP_PROCESSING) else "desk"
     dossier = reach(cast, state, paid=paid, stage=stage)
     if state == S.AWAITING_PAYMENT and action == wf.CONFIRM_PAYMENT:
         services.start_payment(dossier)
@@ -210,7 +214,7 @@ STATE_PICKS_VARIANT = {(S.PROCESSING, wf.REQUEST_SUPPLEMENT), (S.SUBMITTED, wf.R
 def test_the_table_covers_every_state_and_action():
     assert set(wf.TRANSITIONS) == set(S.values)
     assert len(ALLOWED) + len(FORBIDDEN) == len(S.values) * len(wf.ACTORS)
-    assert len(ALLOWED) == 20
+    assert len(ALLOWED) == 27
 
 
 @pytest.mark.parametrize(("state", "action"), ALLOWED, ids=[f"{s}-{a}" for s, a in ALLOWED])
@@ -320,12 +324,13 @@ def test_processing_unit_may_ask_for_supplements_within_three_working_days(cast)
 @pytest.mark.parametrize(
     ("arrived_at", "new_due"),
     [
-        (at(2026, 5, 11, 10, 0), date(2026, 5, 14)),  # before 15:00: counted from Monday 11/5
-        (at(2026, 5, 11, 16, 0), date(2026, 5, 15)),  # after 15:00: counted from Tuesday 12/5
+        (at(2026, 5, 11, 10, 0), date(2026, 5, 15)),  # before 15:00: 4 days from Monday 11/5
+        (at(2026, 5, 11, 16, 0), date(2026, 5, 18)),  # after 15:00: 4 days from Tuesday 12/5
     ],
     ids=["before-cutoff", "after-cutoff"],
 )
 def test_processing_time_restarts_when_supplements_arrive(cast, arrived_at, new_due):
+    """The whole 4 working days restart from the supplement's transfer day (not the step's 3)."""
     dossier = _accepted(cast, at(2026, 5, 4, 9, 0))  # steps due 5/5 (ward) and 8/5 (department)
     assert [s.due_date for s in dossier.steps.order_by("order")] == [date(2026, 5, 5), date(2026, 5, 8)]
     with time_machine.travel(at(2026, 5, 5, 10, 0), tick=False):

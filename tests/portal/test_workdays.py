@@ -57,8 +57,9 @@ def test_add_working_days_zero_and_backwards():
 
 def test_cutoff_at_15h():
     before = datetime(2026, 4, 24, 14, 59, tzinfo=TZ)  # Friday
-    after = datetime(2026, 4, 24, 15, 0, tzinfo=TZ)
-    assert transfer_date(before) == date(2026, 4, 24)
+    at_cutoff = datetime(2026, 4, 24, 15, 0, 0, tzinfo=TZ)  # "after 15:00" means after: still Friday
+    after = datetime(2026, 4, 24, 15, 0, 1, tzinfo=TZ)
+    assert transfer_date(before) == date(2026, 4, 24) == transfer_date(at_cutoff)
     # After 15:00 on Friday: Monday 27 is Hùng Kings, so Tuesday 28.
     assert transfer_date(after) == date(2026, 4, 28)
     # Friday 24 April + 3: Tue 28, Wed 29, (30/4-3/5 off), Mon 4 May.
@@ -87,3 +88,35 @@ def test_calendar_is_data(django_assert_num_queries):
 def test_working_days_between():
     assert workdays.working_days_between(date(2026, 2, 13), date(2026, 2, 23)) == 1
     assert workdays.working_days_between(date(2026, 2, 23), date(2026, 2, 13)) == -1
+
+
+def test_saturday_22_august_2026_is_worked_for_monday_31():
+    """The 2026 National Day swap, shipped as a data migration."""
+    assert is_working_day(date(2026, 8, 22)) is True
+    assert is_working_day(date(2026, 8, 31)) is False
+    # Friday 21/8 + 1 working day: Saturday 22/8; Friday 28/8 + 1: Thursday 3/9.
+    assert add_working_days(date(2026, 8, 21), 1) == date(2026, 8, 22)
+    assert add_working_days(date(2026, 8, 28), 1) == date(2026, 9, 3)
+
+
+def test_2027_days_are_provisional_until_confirmed():
+    assert set(CalendarDay.objects.filter(provisional=True).dates("date", "year")) == {date(2027, 1, 1)}
+    assert CalendarDay.objects.filter(date__year=2027).exists()
+    assert not CalendarDay.objects.filter(date__year=2026, provisional=True).exists()
+
+
+def test_admin_shows_provisional_days_and_confirms_them(client, ward_a, make_user):
+    from django.urls import reverse
+
+    from portal import roles
+
+    client.force_login(make_user(unit=ward_a, role=roles.SYSADMIN))
+    url = reverse("admin:portal_calendarday_changelist")
+    page = client.get(url, {"provisional__exact": "1"}).content.decode()
+    assert "Tạm tính: cần xác nhận" in page
+    assert "Các ngày của năm 2027 là tạm tính" in page
+    ids = list(CalendarDay.objects.filter(date__year=2027).values_list("pk", flat=True))
+    client.post(url, {"action": "confirm_days", "_selected_action": ids})
+    assert not CalendarDay.objects.filter(provisional=True).exists()
+    after = client.get(url).content.decode()
+    assert "Tạm tính: cần xác nhận" not in after and "là tạm tính" not in after
