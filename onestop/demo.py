@@ -1,32 +1,97 @@
 """Demo data of the one-stop desk: the public-service catalogue (``seed_demo`` calls ``seed``).
 
 341 services of the city and its wards and communes (13 at level 2, 182 at
-level 3, 146 at level 4) from the curated list in ``onestop.demo_catalogue``,
-with their sectors, processing chains and required documents. Idempotent:
+level 3, 146 at level 4) from the curated data file ``onestop/data/demo_catalogue.json``
+(its ``_about`` says how it is laid out), with their sectors, processing chains
+and required documents. Idempotent:
 sectors and services are matched by code, so a second run creates nothing.
 A handful of bulk inserts, no query per row.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
 from django.db import transaction
 
-from onestop import demo_catalogue as data
 from onestop.models import RequiredDocument, Sector, Service, ServiceStep
 from portal.models import Unit, UnitKind
 
 CITY_DESK = "UBND"
+WARD = "ward"  # received by every ward and commune; "city": by the city people's committee desk
+CATALOGUE = Path(__file__).resolve().parent / "data" / "demo_catalogue.json"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One service of the data file, its family's values filled in."""
+
+    code: str
+    name: str
+    sector: str
+    level: int
+    scope: str
+    chain: list  # [step name, unit code or None (the receiving ward), working days]
+    result: str
+    documents: list  # [name, form, quantity, mandatory]
+    legal: str
+    fee: int
+    fee_note: str
+    description: str
+
+
+@cache
+def catalogue() -> dict:
+    with CATALOGUE.open(encoding="utf-8") as file:
+        return json.load(file)
+
+
+def services() -> list[Spec]:
+    """Every demo service of the data file, in catalogue order (codes are in the file)."""
+    data = catalogue()
+    specs = []
+    for family in data["families"]:
+        for row in family["services"]:
+            values = {
+                key: row.get(key, family[key]) for key in ("chain", "result", "documents", "fee", "fee_note")
+            }
+            specs.append(
+                Spec(
+                    code=row["code"],
+                    name=row["name"],
+                    sector=family["sector"],
+                    level=row["level"],
+                    scope=family["scope"],
+                    legal=data["legal"][row.get("legal", family["legal"])],
+                    description=_description(data, family["scope"], row["level"]),
+                    **values,
+                )
+            )
+    return specs
+
+
+def _description(data: dict, scope: str, level: int) -> str:
+    online = (
+        " hoặc nộp trực tuyến trên Cổng dịch vụ công"
+        if level >= 3
+        else " hoặc qua dịch vụ bưu chính công ích"
+    )
+    return_online = ", qua dịch vụ bưu chính hoặc trực tuyến" if level == 4 else ""
+    return data["descriptions"][scope].format(online=online, return_online=return_online)
 
 
 def seed_sectors() -> dict[str, Sector]:
     existing = {s.code: s for s in Sector.objects.all()}
-    missing = [Sector(code=code, name=name) for code, name in data.SECTORS if code not in existing]
+    missing = [Sector(code=code, name=name) for code, name in catalogue()["sectors"] if code not in existing]
     for sector in Sector.objects.bulk_create(missing):
         existing[sector.code] = sector
     return existing
 
 
-def _units(specs: list[data.Spec]) -> tuple[dict[str, Unit], list[Unit]]:
+def _units(specs: list[Spec]) -> tuple[dict[str, Unit], list[Unit]]:
     """Units by code, and the wards and communes (the local desks)."""
     units = {u.code: u for u in Unit.objects.all()}
     local = [u for u in units.values() if u.kind in (UnitKind.WARD, UnitKind.COMMUNE) and u.active]
@@ -37,7 +102,7 @@ def _units(specs: list[data.Spec]) -> tuple[dict[str, Unit], list[Unit]]:
     return units, sorted(local, key=lambda u: u.path)
 
 
-def _service(spec: data.Spec, sector: Sector) -> Service:
+def _service(spec: Spec, sector: Sector) -> Service:
     service = Service(
         code=spec.code,
         name=spec.name,
@@ -57,7 +122,7 @@ def _service(spec: data.Spec, sector: Sector) -> Service:
 @transaction.atomic
 def seed_services(progress=None) -> int:
     """Create the catalogue services that are missing; returns how many were created."""
-    specs = data.services()
+    specs = services()
     existing = set(Service.objects.filter(code__in=[s.code for s in specs]).values_list("code", flat=True))
     new = [spec for spec in specs if spec.code not in existing]
     if not new:
@@ -69,7 +134,7 @@ def seed_services(progress=None) -> int:
     receiving, steps, documents = [], [], []
     link = Service.receiving_units.through
     for spec, service in zip(new, created, strict=True):
-        desks = local if spec.scope == data.WARD else [units[CITY_DESK]]
+        desks = local if spec.scope == WARD else [units[CITY_DESK]]
         receiving += [link(service_id=service.pk, unit_id=unit.pk) for unit in desks]
         steps += [
             ServiceStep(
