@@ -8,6 +8,7 @@ from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from portal import outbox
 from portal.models import Heartbeat
 
 
@@ -33,33 +34,12 @@ def housekeeping() -> dict:
     return result
 
 
-# --- the outbox and the reminder sweep (see portal.outbox) -------------------------------
-
-
-@shared_task(name="portal.send_message", acks_late=True)
-def send_message(outbox_name: str, message_id: int) -> bool:
-    """Send one queued message now (enqueued after the commit that queued it)."""
-    from portal import outbox
-
-    return outbox.send(outbox_name, message_id)
+# --- the reminder sweep (see portal.outbox, which also holds the tasks that send) --------
 
 
 @shared_task(name="portal.sweep_reminders", acks_late=True)
 def sweep_reminders() -> dict:
     """The beat's sweep (every 5 minutes): every app's due reminders queued, the outbox sent."""
-    from portal import outbox
-
     result = outbox.sweep()
     _beat("sweep_reminders", **result)
-    return result
-
-
-@shared_task(name="portal.send_outbox", acks_late=True)
-def send_outbox() -> dict:
-    """A backlog bigger than a sweep's budget: sent in bounded links, one chain at a time."""
-    from portal import outbox
-
-    result = outbox.drain()
-    if result["more"]:
-        outbox.continue_later()
     return result
