@@ -217,6 +217,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+CITIZEN_HOME_URL = "onestop:my_dossiers"  # where a citizen lands after signing in (portal.accounts)
 # Staff need a second factor (TOTP or a backup code) to enter the back office
 # (portal/otp.py). Off only for a development machine.
 STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", True)

@@ -3,7 +3,7 @@
 The whole form, every file included, is validated before any service is
 called; the services then run inside one outer transaction, so a refused
 submission leaves nothing half-saved. A draft is proven by its token (the
-resume link); a submitted dossier by the session (see ``lookup.remember``).
+resume link); a submitted dossier by the session (see ``selectors.remember``).
 
 A resume link expires ``DRAFT_LINK_DAYS`` (30) days after its last use; each
 use (opening or saving the draft) renews it. The draft never shows the
@@ -28,7 +28,8 @@ from django.views.decorators.http import require_http_methods
 from onestop import services
 from onestop.forms import APPLICANT_FIELDS, FilingForm
 from onestop.models import Dossier, DossierStatus, Service
-from onestop.views.lookup import available_letters, payment_link, proven_dossier, public_status, remember
+from onestop.selectors import proven_dossier, public_status, remember
+from onestop.views.lookup import available_letters, payment_link
 from onestop.workflow import Citizen, WorkflowError
 from portal.forms import apply_service_errors
 from portal.links import absolute_url
