@@ -8,7 +8,7 @@ from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from portal import outbox
+from portal import outbox, uploads
 from portal.models import Heartbeat
 
 
@@ -23,13 +23,14 @@ def heartbeat() -> None:
 
 @shared_task(name="portal.tasks.housekeeping")
 def housekeeping() -> dict:
-    """Daily sweep: expired sessions and old access attempts. Idempotent."""
+    """Daily sweep: expired sessions, old access attempts, files held for forms abandoned. Idempotent."""
     from axes.models import AccessAttempt
 
     now = timezone.now()
     sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
     attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=now - timedelta(days=30)).delete()
-    result = {"expired_sessions": sessions, "old_access_attempts": attempts}
+    held = uploads.drop_stale_held()
+    result = {"expired_sessions": sessions, "old_access_attempts": attempts, "stale_held_files": held}
     _beat("housekeeping", **result)
     return result
 

@@ -74,7 +74,7 @@ def test_healthz_503_when_broker_down(client, db, settings):
 def test_housekeeping_task_runs_and_is_idempotent(db):
     first = tasks.housekeeping()
     second = tasks.housekeeping()
-    assert second == {"expired_sessions": 0, "old_access_attempts": 0}
+    assert second == {"expired_sessions": 0, "old_access_attempts": 0, "stale_held_files": 0}
     assert isinstance(first, dict)
     assert Heartbeat.objects.filter(name="housekeeping").exists()
 
