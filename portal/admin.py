@@ -296,12 +296,25 @@ for _model in (TOTPDevice, StaticDevice):
 class DeviceAdmin(AuditedAdminMixin, PortalModelAdmin):
     """An official's authenticator app or backup codes: deleting it makes them set up again."""
 
-    list_display = ("user", "name", "confirmed")
+    list_display = ("official", "device_name", "is_confirmed")
     list_filter = ("confirmed",)
     search_fields = ("user__username", "user__full_name")
     list_select_related = ("user",)
-    fields = ("user", "name", "confirmed")
-    readonly_fields = ("user", "name", "confirmed")
+    fields = ("official", "device_name", "is_confirmed")
+    readonly_fields = ("official", "device_name", "is_confirmed")
+
+    # django-otp's fields carry no translatable names: the columns are named here.
+    @admin.display(description=_("official"), ordering="user__username")
+    def official(self, obj):
+        return obj.user
+
+    @admin.display(description=_("name"), ordering="name")
+    def device_name(self, obj):
+        return obj.name
+
+    @admin.display(description=_("confirmed"), boolean=True, ordering="confirmed")
+    def is_confirmed(self, obj):
+        return obj.confirmed
 
     def has_add_permission(self, request):
         return False

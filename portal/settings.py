@@ -76,11 +76,11 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",
+    "portal.apps.AxesConfig",  # django-axes, named in Vietnamese
     "csp",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "portal.apps.TOTPConfig",  # django_otp.plugins.otp_totp, named in Vietnamese
+    "portal.apps.StaticConfig",  # django_otp.plugins.otp_static
 ]
 
 MIDDLEWARE = [

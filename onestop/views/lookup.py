@@ -25,7 +25,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -113,9 +113,12 @@ def lookup(request):
     allowed = ratelimit.hit(per_code, code_limit, window) and allowed
     if not allowed:
         log.info("look-up rate limit reached for %s", client_ip(request))
-        error = _("Too many attempts. For your security, please try again in %(minutes)s minutes.") % {
-            "minutes": max(1, window // 60)
-        }
+        minutes = max(1, window // 60)
+        error = ngettext(
+            "Too many attempts. For your security, please try again in %(minutes)s minute.",
+            "Too many attempts. For your security, please try again in %(minutes)s minutes.",
+            minutes,
+        ) % {"minutes": minutes}
         return render(request, "onestop/lookup/form.html", {"form": form, "error": error}, status=429)
     dossier = _find(code, secret)
     if dossier is None:

@@ -216,6 +216,9 @@ def test_level_4_confirmation_offers_online_payment(client, cast):
     assert dossier.status == DossierStatus.AWAITING_PAYMENT
     assert dossier.payment_status == PaymentStatus.PENDING
     html = client.get(response["Location"]).content.decode()
+    assert "50.000 đồng" in html and "50000" not in html  # fees written one way everywhere
+    detail = client.get(f"/tra-cuu/{dossier.code}/").content.decode()
+    assert "50.000 đồng" in detail and "50000" not in detail
     pay = re.search(r'<a class="btn btn-primary" href="([^"]+)">Thanh toán trực tuyến</a>', html)
     assert pay, html
     assert pay.group(1).startswith(f"/thanh-toan/{dossier.code}/?t=")
