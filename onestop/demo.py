@@ -194,7 +194,8 @@ APPLICANTS = [
 ]
 
 
-def _pdf() -> bytes:
+def scanned_page() -> bytes:
+    """A real one-page PDF (with its cross-reference table), as a scanner would save it."""
     import io
 
     from pypdf import PdfWriter
@@ -227,7 +228,7 @@ class _Demo:
 
     def __init__(self):
         self.applicants = iter(APPLICANTS * 4)
-        self.pdf = _pdf()
+        self.pdf = scanned_page()
 
     def at(self, working_days_ago: int, hour: int = 9):
         import time_machine

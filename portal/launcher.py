@@ -220,6 +220,8 @@ DEMO_LOGINS = [
 
 def _logins() -> str:
     return "\n".join(f"   {name:<13}{who}" for name, who in DEMO_LOGINS)
+
+
 DEMO_KEY = " ".join(demo_otp.DEMO_TOTP_KEY_BASE32[i : i + 4] for i in range(0, 32, 4))
 
 
