@@ -211,6 +211,8 @@ def _working_days_ago(n: int, hour: int = 9):
     """A moment ``n`` working days before today, at ``hour`` o'clock (Vietnam time)."""
     from datetime import datetime, time, timedelta
 
+    from django.utils import timezone
+
     from portal import workdays
 
     day = workdays.today()
@@ -220,7 +222,8 @@ def _working_days_ago(n: int, hour: int = 9):
             n -= 1
     while not workdays.is_working_day(day):
         day -= timedelta(days=1)
-    return datetime.combine(day, time(hour, 0), tzinfo=workdays.TZ)
+    moment = datetime.combine(day, time(hour, 0), tzinfo=workdays.TZ)
+    return min(moment, timezone.now())  # never in the future (a demo loaded early in the morning)
 
 
 class _Demo:
