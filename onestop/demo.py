@@ -339,6 +339,9 @@ def seed_dossiers() -> int:
         dossier = accepted(birth, 2)
         with demo.at(1):
             made.append(s.refuse_dossier(dossier, specialist, "Người yêu cầu không đủ điều kiện"))
+        dossier = accepted(longer, 3)
+        with demo.at(1):  # form 05 (Decree 118/2025): the applicant withdrew at the desk
+            made.append(s.withdraw_dossier(dossier, desk, "Người nộp đề nghị rút hồ sơ"))
         made.append(decided(birth, 1, 0, returned=False))  # result ready
         made.append(decided(longer, 4, 2, rating=2))  # returned early
         made.append(decided(birth, 3, 2, rating=1))  # returned on time
