@@ -34,6 +34,7 @@ from onestop.models import (
 from onestop.views import staff
 from portal.admin import AuditedAdminMixin, BoundedCountPaginator, ReadOnlyAdminMixin
 from portal.admin_actions import CaseAdminMixin
+from portal.text import money
 
 # --- the catalogue -------------------------------------------------------------------
 
@@ -110,7 +111,7 @@ class SectorAdmin(admin.ModelAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "sector", "level", "processing_days", "fee", "active")
+    list_display = ("code", "name", "sector", "level", "processing_days", "fee_display", "active")
     list_filter = ("level", "sector", "active")
     list_select_related = ("sector",)
     search_fields = ("code", "name")
@@ -125,6 +126,10 @@ class ServiceAdmin(admin.ModelAdmin):
         (_("Fee"), {"fields": ("fee", "fee_note")}),
         (_("Procedure"), {"fields": ("description", "legal_basis")}),
     )
+
+    @admin.display(description=_("Fee"), ordering="fee")
+    def fee_display(self, obj):
+        return money(obj.fee) if obj.fee else _("Free")
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

@@ -39,8 +39,10 @@ class FilingForm(forms.Form):
     """The applicant, the documents and the consent of an online dossier.
 
     ``dossier`` is the draft being resumed (its receiving unit is fixed and
-    its files count as provided); ``submitting`` makes documents and consent
-    mandatory (a draft may be saved without them).
+    its files count as provided); ``held`` the files kept from this form's
+    last attempt (``portal.uploads.held``, by field name), which count as
+    chosen unless a new file replaces them; ``submitting`` makes documents
+    and consent mandatory (a draft may be saved without them).
     """
 
     receiving_unit = forms.ModelChoiceField(
@@ -91,11 +93,12 @@ class FilingForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, service: Service, *args, dossier=None, submitting: bool = False, **kwargs):
+    def __init__(self, service: Service, *args, dossier=None, submitting: bool = False, held=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.service = service
         self.dossier = dossier
         self.submitting = submitting
+        self.held = dict(held or {})
         self.required_documents = list(service.documents.all())
         self.existing = self._existing_files()
         if dossier is not None:
@@ -116,7 +119,11 @@ class FilingForm(forms.Form):
                 label=self._doc_label(doc),
                 required=False,
                 help_text=UPLOAD_HELP,
-                widget=file_input(required=doc.mandatory and doc.pk not in self.existing),
+                widget=file_input(
+                    required=doc.mandatory
+                    and doc.pk not in self.existing
+                    and self.doc_field(doc) not in self.held
+                ),
             )
 
     # --- documents ------------------------------------------------------------------
@@ -138,18 +145,35 @@ class FilingForm(forms.Form):
         return found
 
     def documents(self):
-        """(required document, its bound file field, files already in the draft) for the template."""
+        """(document, its bound file field, files already in the draft, file held from the last attempt)."""
         return [
-            (doc, self[self.doc_field(doc)], self.existing.get(doc.pk, [])) for doc in self.required_documents
+            (
+                doc,
+                self[self.doc_field(doc)],
+                self.existing.get(doc.pk, []),
+                self.held.get(self.doc_field(doc)),
+            )
+            for doc in self.required_documents
+        ]
+
+    def chosen(self, doc: RequiredDocument):
+        """The file chosen for ``doc``: a new upload, else the one held from the last attempt, else None."""
+        name = self.doc_field(doc)
+        upload = self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None
+        return upload or (self.held[name].as_upload() if name in self.held else None)
+
+    def new_uploads(self):
+        """(field name, uploaded file) for every new file of this attempt that passed its check."""
+        return [
+            (self.doc_field(doc), self.files[self.doc_field(doc)])
+            for doc in self.required_documents
+            if self.doc_field(doc) in self.files and self.doc_field(doc) not in self.errors
         ]
 
     def uploads(self):
-        """(required document, uploaded file) for every file chosen in this submission."""
-        return [
-            (doc, self.cleaned_data[self.doc_field(doc)])
-            for doc in self.required_documents
-            if self.cleaned_data.get(self.doc_field(doc))
-        ]
+        """(required document, file) for every file chosen, in this submission or the last attempt."""
+        chosen = [(doc, self.chosen(doc)) for doc in self.required_documents]
+        return [(doc, upload) for doc, upload in chosen if upload]
 
     # --- validation -----------------------------------------------------------------
 
@@ -192,6 +216,7 @@ class FilingForm(forms.Form):
             if (
                 doc.mandatory
                 and doc.pk not in self.existing
+                and name not in self.held
                 and not cleaned.get(name)
                 and name not in self.errors
             ):

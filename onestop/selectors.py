@@ -1,8 +1,10 @@
-"""Reads with rules in them: the back office's scoped lists, queues and counts.
+"""Reads with rules in them: the back office's scoped lists, queues and counts; the citizen's side.
 
-Everything starts from ``Dossier.objects.visible_to(user)``. The queues are
+Staff reads start from ``Dossier.objects.visible_to(user)``. The queues are
 ``Q`` objects over the dossier table (with ``EXISTS`` on the active step) so
 the same definition filters the changelist and counts the admin home panel.
+The citizen's side (at the end): the session proof that opens a dossier's
+public page, and its status and history in plain words.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from onestop.models import (
     DossierStatus,
     DossierStep,
     Service,
+    ServiceLevel,
 )
 from portal import roles, workdays
 from portal.models import Unit
@@ -295,3 +298,151 @@ def register_dossiers(user, unit: Unit, start: date, end: date, limit: int):
         )
         .order_by("submitted_at", "id")[:limit]
     )
+
+
+# --- the citizen's side: the session proof and the status in plain words ------------------
+# A browser proves it knows a dossier by filing it or by a successful look-up
+# (``onestop.views.lookup``): the dossier's id is then kept in the session, and
+# that proof, and nothing else, opens the dossier's page, letters and files. A
+# signed-in citizen account also sees the dossiers filed with it.
+
+SESSION_KEY = "dossiers"
+SESSION_LIMIT = 50  # dossiers remembered per browser session
+
+S = DossierStatus
+
+# What each status means, in plain words for the applicant (``%(unit)s``: the unit holding it).
+PUBLIC_STATUS = {
+    S.DRAFT: _("Your dossier has not been submitted yet."),
+    S.AWAITING_PAYMENT: _(
+        "Your dossier has been filed. Please pay the fee online; the one-stop desk of %(unit)s "
+        "checks it once the fee is paid."
+    ),
+    S.SUBMITTED: _(
+        "Your dossier has been filed and is waiting to be checked by the one-stop desk of %(unit)s."
+    ),
+    S.SUPPLEMENT_REQUESTED: _(
+        "Your dossier is not complete yet: %(unit)s asks you for the documents listed below."
+    ),
+    S.REJECTED: _("The one-stop desk of %(unit)s could not receive your dossier, for the reasons below."),
+    S.PROCESSING: _("Your dossier is being processed at %(unit)s."),
+    S.AWAITING_APPROVAL: _(
+        "Your dossier has been examined and awaits the decision of the leader of %(unit)s."
+    ),
+    S.REFUSED: _("Your request could not be granted, for the reasons below."),
+    S.STOPPED: _("Processing of your dossier has stopped, for the reasons below."),
+    S.RESULT_READY: _("The result of your dossier is ready."),
+    S.RETURNED: _("The result has been returned to you. Thank you for using our services."),
+}
+
+# Events the applicant sees in the history, in plain words; other events are internal.
+PUBLIC_EVENTS = {
+    "submit": _("Dossier filed online"),
+    "submit_for_payment": _("Dossier filed online, awaiting the fee"),
+    "confirm_payment": _("Fee paid online"),
+    "register_walk_in": _("Dossier handed in at the one-stop desk"),
+    "accept": _("Dossier received; appointment date set"),
+    "request_supplement": _("Supplements requested"),
+    "request_supplement_processing": _("Supplements requested"),
+    "provide_supplement": _("Supplements provided"),
+    "resume_processing": _("Supplements provided; processing starts again"),
+    "reject": _("Dossier not received"),
+    "hand_over": _("Passed on to the next office"),
+    "submit_for_approval": _("Submitted for the leader's decision"),
+    "approve": _("Result approved"),
+    "refuse": _("Request refused"),
+    "reschedule": _("New appointment date set, with an apology"),
+    "return_result": _("Result returned"),
+    "rate": _("You rated the service"),
+    "withdraw": _("Dossier withdrawn at your request; processing stopped"),
+    "stop_processing": _("Processing stopped"),
+}
+
+# Statuses whose appointment date is only a forecast (the desk has not received the dossier).
+PROVISIONAL_DATE = (S.AWAITING_PAYMENT, S.SUBMITTED, S.SUPPLEMENT_REQUESTED)
+
+# The step in progress (with its unit), all the status text needs: one small query.
+ACTIVE_STEP = Prefetch(
+    "steps",
+    queryset=DossierStep.objects.filter(status=ACTIVE).select_related("unit"),
+    to_attr="active_steps",
+)
+
+
+def remember(request, dossier: Dossier) -> None:
+    """The browser has proven it knows this dossier (filed it, or looked it up)."""
+    ids = [i for i in request.session.get(SESSION_KEY, []) if i != dossier.pk]
+    request.session[SESSION_KEY] = [*ids, dossier.pk][-SESSION_LIMIT:]
+
+
+def proven(request, dossier: Dossier) -> bool:
+    if dossier.pk in request.session.get(SESSION_KEY, []):
+        return True
+    user = request.user
+    return bool(user.is_authenticated and not user.is_staff and dossier.applicant_user_id == user.pk)
+
+
+def proven_dossier(request, code: str) -> Dossier | None:
+    """The dossier with this code if this browser has proven it knows it, else None."""
+    if not code or len(code) > 40:
+        return None
+    dossier = (
+        Dossier.objects.filter(code=code)
+        .select_related("service", "receiving_unit", "rating")
+        .prefetch_related(ACTIVE_STEP)
+        .first()
+    )
+    if dossier is None or not proven(request, dossier):
+        return None
+    return dossier
+
+
+def citizen_dossiers(user) -> QuerySet:
+    """The dossiers filed with a citizen's account, newest first (none for officials)."""
+    if not user.is_authenticated or user.is_staff:
+        return Dossier.objects.none()
+    return (
+        Dossier.objects.filter(applicant_user=user)
+        .select_related("service", "receiving_unit")
+        .prefetch_related(ACTIVE_STEP)
+        .order_by("-id")
+    )
+
+
+def open_supplement(dossier: Dossier, requests: list | None = None):
+    """The unanswered supplement request (from ``requests`` when the caller already has them)."""
+    if dossier.status != S.SUPPLEMENT_REQUESTED:
+        return None
+    if requests is None:
+        return dossier.supplement_requests.filter(answered_at__isnull=True).select_related("unit").last()
+    unanswered = [r for r in requests if r.answered_at is None]
+    return unanswered[-1] if unanswered else None
+
+
+def holding_unit(dossier: Dossier):
+    """The unit the applicant should think of as holding the dossier now."""
+    active = getattr(dossier, "active_steps", None)  # prefetched by ACTIVE_STEP
+    if active is None:
+        step = dossier.current_step
+    else:
+        step = active[0] if active else None
+    if step is not None and dossier.status in (S.PROCESSING, S.AWAITING_APPROVAL):
+        return step.unit
+    request = open_supplement(dossier)
+    return request.unit if request is not None else dossier.receiving_unit
+
+
+def public_status(dossier: Dossier) -> str:
+    return PUBLIC_STATUS[dossier.status] % {"unit": holding_unit(dossier)}
+
+
+def public_history(dossier: Dossier) -> list[dict]:
+    return [
+        {"at": event.at, "text": PUBLIC_EVENTS[event.action]}
+        for event in dossier.events.order_by("at", "id")
+        if event.action in PUBLIC_EVENTS
+    ]
+
+
+def delivers_online(dossier: Dossier) -> bool:
+    return dossier.service.level == ServiceLevel.LEVEL_4

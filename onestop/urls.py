@@ -1,6 +1,6 @@
 """Citizen-facing pages of the one-stop desk; each views module owns its routes."""
 
-from onestop.views import catalogue, filing, lookup, payment, stats
+from onestop.views import account, catalogue, filing, lookup, payment, stats
 
 app_name = "onestop"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     *catalogue.urlpatterns,
     *filing.urlpatterns,
     *lookup.urlpatterns,
+    *account.urlpatterns,
     *payment.urlpatterns,
     *stats.urlpatterns,
 ]

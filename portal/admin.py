@@ -12,8 +12,9 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -25,6 +26,38 @@ from portal.scoping import sees_everything, visible_to
 
 class PortalModelAdmin(StrictListFiltersMixin, admin.ModelAdmin):
     """The base of the portal's ModelAdmins."""
+
+
+# Permission rows keep Django's English names ("Can add dossier"): the back office
+# names them from the model's (translated) name instead.
+PERMISSION_ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission) -> str:
+    model = permission.content_type.model_class()
+    if model is None:
+        return permission.name
+    opts = model._meta
+    action = permission.codename.split("_", 1)[0]
+    if action in PERMISSION_ACTIONS and permission.codename == f"{action}_{opts.model_name}":
+        names = admin.site.MODEL_NAMES.get(f"{opts.app_label}.{opts.model_name}")
+        name = PERMISSION_ACTIONS[action] % {"model": names[0] if names else opts.verbose_name}
+    else:
+        name = gettext(permission.name)  # the app's own permissions are marked for translation
+    return f"{capfirst(opts.app_config.verbose_name)} | {name}"
+
+
+class TranslatedPermissionsMixin:
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.name in ("permissions", "user_permissions"):
+            field.label_from_instance = permission_label
+        return field
 
 
 class BoundedCountPaginator(Paginator):
@@ -99,7 +132,9 @@ class UnitAdmin(AuditedAdminMixin, ScopedAdminMixin, PortalModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdminMixin, ScopedAdminMixin, StrictListFiltersMixin, BaseUserAdmin):
+class UserAdmin(
+    AuditedAdminMixin, ScopedAdminMixin, StrictListFiltersMixin, TranslatedPermissionsMixin, BaseUserAdmin
+):
     scope_lookups = ("unit",)
     list_display = ("username", "full_name", "unit", "position", "is_active", "is_staff")
     list_filter = ("is_active", "is_staff", "groups", "unit__kind")
@@ -186,7 +221,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(AuditedAdminMixin, StrictListFiltersMixin, BaseGroupAdmin):
+class GroupAdmin(AuditedAdminMixin, StrictListFiltersMixin, TranslatedPermissionsMixin, BaseGroupAdmin):
     """Roles are groups whose permissions the code sets (``portal.roles``): only a superuser edits them."""
 
     def get_readonly_fields(self, request, obj=None):
@@ -296,15 +331,46 @@ for _model in (TOTPDevice, StaticDevice):
 class DeviceAdmin(AuditedAdminMixin, PortalModelAdmin):
     """An official's authenticator app or backup codes: deleting it makes them set up again."""
 
-    list_display = ("user", "name", "confirmed")
+    list_display = ("official", "device_name", "is_confirmed")
     list_filter = ("confirmed",)
     search_fields = ("user__username", "user__full_name")
     list_select_related = ("user",)
-    fields = ("user", "name", "confirmed")
-    readonly_fields = ("user", "name", "confirmed")
+    fields = ("official", "device_name", "is_confirmed")
+    readonly_fields = ("official", "device_name", "is_confirmed")
+
+    # django-otp's fields carry no translatable names: the columns are named here.
+    @admin.display(description=_("official"), ordering="user__username")
+    def official(self, obj):
+        return obj.user
+
+    @admin.display(description=_("name"), ordering="name")
+    def device_name(self, obj):
+        return obj.name
+
+    @admin.display(description=_("confirmed"), boolean=True, ordering="confirmed")
+    def is_confirmed(self, obj):
+        return obj.confirmed
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # ... and the pages name the models (``PortalAdminSite.MODEL_NAMES``).
+    change_list_template = "admin/portal/device_change_list.html"
+
+    def device_kind(self):
+        return self.admin_site.MODEL_NAMES[f"{self.opts.app_label}.{self.opts.model_name}"][1]
+
+    def changelist_view(self, request, extra_context=None):
+        title = _("Choose a two-step device to view: %(kind)s") % {"kind": self.device_kind()}
+        context = {"title": title, "device_kind": self.device_kind(), **(extra_context or {})}
+        return super().changelist_view(request, context)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            function, name, _label = actions["delete_selected"]
+            actions["delete_selected"] = (function, name, _("Delete the selected devices"))
+        return actions

@@ -141,6 +141,22 @@ class PortalAdminSite(admin.AdminSite):
             template_name=self.login_template or "admin/login.html",
         )(request)
 
+    # Models of third-party apps whose names are not marked for translation, as the back office calls them.
+    # (singular, plural) by "app_label.model_name".
+    MODEL_NAMES = {
+        "otp_totp.totpdevice": (_("authenticator app"), _("Authenticator apps")),
+        "otp_static.staticdevice": (_("set of backup codes"), _("Backup codes")),
+    }
+
+    def get_app_list(self, request, app_label=None):
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            for model in app["models"]:
+                names = self.MODEL_NAMES.get(f"{app['app_label']}.{model['object_name'].lower()}")
+                if names is not None:
+                    model["name"] = names[1]
+        return app_list
+
     def register(self, model_or_iterable, admin_class=None, **options):
         """Register as Django does, with :class:`StrictListFiltersMixin` mixed into every ModelAdmin."""
         admin_class = admin_class or admin.ModelAdmin

@@ -187,12 +187,7 @@ def _banner(url: str) -> None:
    {DEMO_KEY}
  to an authenticator app (TOTP, 6 digits, 30 s),
  or run `make demo-code` in another terminal for the code now.
-   admin        system administrator
-   ubnd.lanhdao city people's committee leader
-   tuphap.cv    city justice department specialist
-   tuphap.ld    city justice department leader
-   p1.motcua    Ward 1 one-stop officer
-   p1.lanhdao   Ward 1 leader
+{_logins()}
 
  Online payments go to the local sandbox gateway (PAYMENT_SANDBOX=true):
  no money moves.
@@ -205,6 +200,28 @@ def _banner(url: str) -> None:
 
 
 DEMO_PASSWORD = "demo-MyTho-2022"
+# Every demo log-in of the README's table (tests/onestop/test_demo_services.py checks both agree).
+DEMO_LOGINS = [
+    ("admin", "system administrator"),
+    ("ubnd.lanhdao", "leader of the city people's committee"),
+    ("ubnd.motcua", "one-stop officer of the city (also the 1022 feedback desk)"),
+    ("tuphap.cv", "specialist, city justice department"),
+    ("tuphap.ld", "leader, city justice department"),
+    ("qldt.cv", "specialist, urban management department"),
+    ("qldt.ld", "leader, urban management department"),
+    ("p1.motcua", "one-stop officer of Ward 1"),
+    ("p1.cv", "specialist of Ward 1"),
+    ("p1.lanhdao", "leader of Ward 1"),
+    ("p2.motcua", "one-stop officer of Ward 2"),
+    ("p1.007", "personnel officer of Ward 1"),
+    ("nv.004", "Home Affairs office (the city's staff records)"),
+]
+
+
+def _logins() -> str:
+    return "\n".join(f"   {name:<13}{who}" for name, who in DEMO_LOGINS)
+
+
 DEMO_KEY = " ".join(demo_otp.DEMO_TOTP_KEY_BASE32[i : i + 4] for i in range(0, 32, 4))
 
 

@@ -137,7 +137,15 @@ class User(AbstractUser):
         indexes = [models.Index(fields=["unit", "is_active"], name="user_unit_active")]
 
     def __str__(self) -> str:
-        return self.full_name or self.get_full_name() or self.username
+        return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        """The official's full name as written in Vietnamese (``full_name``; else first and last name)."""
+        return self.full_name or super().get_full_name()
+
+    def get_short_name(self) -> str:
+        """What the back office's greeting shows: the full name (officials are addressed by it)."""
+        return self.get_full_name()
 
     def clean(self):
         super().clean()

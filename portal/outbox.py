@@ -36,6 +36,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from celery import shared_task
 from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMessage
@@ -157,7 +158,6 @@ def notify(outbox_name: str, key: str, **fields) -> OutboxMessage | None:
     if not created:
         return None
     from portal.queue import enqueue
-    from portal.tasks import send_message
 
     enqueue(send_message, outbox_name, message.pk)
     return message
@@ -202,6 +202,12 @@ def deliver(box: Outbox, message_id: int, connection=None) -> str:
         message.last_error = ""
         message.save(update_fields=["sent_at", "attempts", "last_error"])
         return SENT
+
+
+@shared_task(name="portal.send_message", acks_late=True)
+def send_message(outbox_name: str, message_id: int) -> bool:
+    """The task: send one queued message now (enqueued after the commit that queued it)."""
+    return send(outbox_name, message_id)
 
 
 def send(outbox_name: str, message_id: int) -> bool:
@@ -304,9 +310,17 @@ def drain() -> dict:
 def continue_later() -> None:
     """Hand the rest of the outbox to a worker (quietly nothing if Redis is down)."""
     from portal.queue import enqueue
-    from portal.tasks import send_outbox
 
     enqueue(send_outbox)
+
+
+@shared_task(name="portal.send_outbox", acks_late=True)
+def send_outbox() -> dict:
+    """The task: a backlog bigger than a sweep's budget, sent in bounded links, one chain at a time."""
+    result = drain()
+    if result["more"]:
+        continue_later()
+    return result
 
 
 def sweep(now=None) -> dict:

@@ -76,11 +76,11 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",
+    "portal.apps.AxesConfig",  # django-axes, named in Vietnamese
     "csp",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "portal.apps.TOTPConfig",  # django_otp.plugins.otp_totp, named in Vietnamese
+    "portal.apps.StaticConfig",  # django_otp.plugins.otp_static
 ]
 
 MIDDLEWARE = [
@@ -217,6 +217,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+CITIZEN_HOME_URL = "onestop:my_dossiers"  # where a citizen lands after signing in (portal.accounts)
 # Staff need a second factor (TOTP or a backup code) to enter the back office
 # (portal/otp.py). Off only for a development machine.
 STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", True)

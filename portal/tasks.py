@@ -8,6 +8,7 @@ from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from portal import outbox, uploads
 from portal.models import Heartbeat
 
 
@@ -22,44 +23,24 @@ def heartbeat() -> None:
 
 @shared_task(name="portal.tasks.housekeeping")
 def housekeeping() -> dict:
-    """Daily sweep: expired sessions and old access attempts. Idempotent."""
+    """Daily sweep: expired sessions, old access attempts, files held for forms abandoned. Idempotent."""
     from axes.models import AccessAttempt
 
     now = timezone.now()
     sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
     attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=now - timedelta(days=30)).delete()
-    result = {"expired_sessions": sessions, "old_access_attempts": attempts}
+    held = uploads.drop_stale_held()
+    result = {"expired_sessions": sessions, "old_access_attempts": attempts, "stale_held_files": held}
     _beat("housekeeping", **result)
     return result
 
 
-# --- the outbox and the reminder sweep (see portal.outbox) -------------------------------
-
-
-@shared_task(name="portal.send_message", acks_late=True)
-def send_message(outbox_name: str, message_id: int) -> bool:
-    """Send one queued message now (enqueued after the commit that queued it)."""
-    from portal import outbox
-
-    return outbox.send(outbox_name, message_id)
+# --- the reminder sweep (see portal.outbox, which also holds the tasks that send) --------
 
 
 @shared_task(name="portal.sweep_reminders", acks_late=True)
 def sweep_reminders() -> dict:
     """The beat's sweep (every 5 minutes): every app's due reminders queued, the outbox sent."""
-    from portal import outbox
-
     result = outbox.sweep()
     _beat("sweep_reminders", **result)
-    return result
-
-
-@shared_task(name="portal.send_outbox", acks_late=True)
-def send_outbox() -> dict:
-    """A backlog bigger than a sweep's budget: sent in bounded links, one chain at a time."""
-    from portal import outbox
-
-    result = outbox.drain()
-    if result["more"]:
-        outbox.continue_later()
     return result

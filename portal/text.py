@@ -79,3 +79,23 @@ def mask_personal_data(text: str) -> str:
         return ""
     text = _EMAIL.sub(MASK, text)
     return _DIGIT_RUN.sub(lambda m: MASK if _is_personal_number(m.group(0)) else m.group(0), text)
+
+
+def money(amount: int | None, unit: bool = True) -> str:
+    """An amount of Vietnamese đồng, written one way everywhere: ``75.000 đồng``.
+
+    Thousands are grouped with dots in Vietnamese and commas in English, where
+    the unit reads ``VND`` (``_("VND")``, "đồng" in the Vietnamese catalogue).
+
+    >>> money(75000)
+    '75.000 đồng'
+    """
+    from django.utils.translation import get_language
+    from django.utils.translation import gettext as _
+
+    separator = "," if (get_language() or "vi").startswith("en") else "."
+    grouped = f"{int(amount or 0):,}".replace(",", separator)
+    if not unit:
+        return grouped
+    name = _("VND")
+    return f"{grouped} {name}"

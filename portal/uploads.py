@@ -25,14 +25,18 @@ import hashlib
 import io
 import secrets
 import zipfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import timedelta
 from pathlib import PurePath
 
 import puremagic
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models, transaction
 from django.http import FileResponse, Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -405,3 +409,105 @@ def file_response(fieldfile, filename: str, content_type: str, inline: bool = Fa
     if content_type != PDF:  # Chromium's PDF viewer does not run in a sandboxed document
         response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     return response
+
+
+# --- files held for a form that came back with errors --------------------------------------
+# A form with one wrong field must not make the citizen attach every file again. The
+# files that passed the check are held in private storage, listed in the session under
+# the form's random key (a hidden field), and reused by the next submission of that
+# form from the same browser; another browser knowing the key gets nothing. Held files
+# are dropped when the form succeeds (:func:`release`) or, left behind, by the daily
+# housekeeping (:func:`drop_stale_held`).
+
+HELD_SESSION_KEY = "held_uploads"
+HELD_DIR = "held"
+HELD_FORMS = 5  # forms with held files remembered per session
+HELD_HOURS = 24
+
+
+@dataclass(frozen=True)
+class HeldFile:
+    name: str  # storage name
+    original_name: str
+    content_type: str
+    size: int
+
+    def as_upload(self):
+        """The held file as an upload again, for the service that stores it for good."""
+        with default_storage.open(self.name, "rb") as file:
+            return SimpleUploadedFile(self.original_name, file.read(), content_type=self.content_type)
+
+
+def new_form_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def is_form_key(key: str) -> bool:
+    """``key`` looks like a key :func:`new_form_key` made."""
+    return 20 <= len(key or "") <= 64 and key.replace("-", "").replace("_", "").isalnum()
+
+
+def held(request, key: str) -> dict[str, HeldFile]:
+    """The files held for this form (by slot, e.g. a field name) in this browser's session."""
+    if not is_form_key(key):
+        return {}
+    slots = request.session.get(HELD_SESSION_KEY, {}).get(key, {})
+    return {slot: HeldFile(**item) for slot, item in slots.items()}
+
+
+def hold(request, key: str, slot: str, uploaded, policy: Policy = CITIZEN_DOCUMENTS) -> HeldFile | None:
+    """Check ``uploaded`` and hold it for the form ``key`` under ``slot`` (replacing what was there)."""
+    if not is_form_key(key):
+        return None
+    checked = check_upload(uploaded, policy)
+    name = default_storage.save(
+        f"{HELD_DIR}/{generated_name(checked.content_type)}", ContentFile(_read(uploaded))
+    )
+    item = HeldFile(
+        name=name,
+        original_name=(uploaded.name or "").replace("\x00", "")[-255:],
+        content_type=checked.content_type,
+        size=checked.size,
+    )
+    forms = dict(request.session.get(HELD_SESSION_KEY, {}))
+    slots = dict(forms.pop(key, {}))
+    replaced = slots.get(slot)
+    slots[slot] = asdict(item)
+    forms[key] = slots  # most recent last
+    for old_key in list(forms)[:-HELD_FORMS]:
+        _delete(forms.pop(old_key).values())
+    request.session[HELD_SESSION_KEY] = forms
+    if replaced:
+        _delete([replaced])
+    return item
+
+
+def release(request, key: str) -> None:
+    """The form succeeded: its held files are no longer needed (deleted after the commit)."""
+    forms = dict(request.session.get(HELD_SESSION_KEY, {}))
+    slots = forms.pop(key, None) if is_form_key(key) else None
+    if slots is None:
+        return
+    request.session[HELD_SESSION_KEY] = forms
+    transaction.on_commit(lambda: _delete(slots.values()))
+
+
+def _delete(items) -> None:
+    for item in items:
+        default_storage.delete(item["name"])
+
+
+def drop_stale_held(hours: int = HELD_HOURS) -> int:
+    """Delete held files older than ``hours`` (forms abandoned after an error). Returns how many."""
+    try:
+        _dirs, names = default_storage.listdir(HELD_DIR)
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - timedelta(hours=hours)
+    dropped = 0
+    for name in names:
+        path = f"{HELD_DIR}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            dropped += 1
+    return dropped

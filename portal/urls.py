@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import accounts, views
 
 handler400 = "portal.views.error_400"
 handler404 = "portal.views.error_404"
@@ -22,6 +22,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("tai-khoan/dat-lai-mat-khau/xong/", views.password_reset_complete, name="password_reset_complete"),
+    *accounts.urlpatterns,
     path("admin/", admin.site.urls),
     path("", include("onestop.urls")),
     path("", include("feedback.urls")),

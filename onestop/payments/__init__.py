@@ -78,13 +78,6 @@ def response_message(code: str) -> str:
     return _("The transaction failed (code %(code)s).") % {"code": code}
 
 
-def format_vnd(amount: int, unit: bool = True) -> str:
-    """``50.000 VND`` as Vietnamese groups thousands (``50,000 VND`` in English)."""
-    separator = "," if (get_language() or "vi").startswith("en") else "."
-    grouped = f"{amount:,}".replace(",", separator)
-    return f"{grouped} VND" if unit else grouped
-
-
 # --- settings ----------------------------------------------------------------------------
 
 

@@ -29,6 +29,7 @@ from django.views.decorators.cache import never_cache
 
 from onestop import payments
 from onestop.payments import vnpay
+from portal.text import money
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +165,7 @@ def _page(request, fields, error=""):
         "tmn_code": fields["vnp_TmnCode"],
         "txn_ref": fields["vnp_TxnRef"],
         "order_info": fields.get("vnp_OrderInfo", ""),
-        "amount": payments.format_vnd(int(fields["vnp_Amount"]) // 100),
+        "amount": money(int(fields["vnp_Amount"]) // 100),
         "banks": BANKS,
         "chosen_bank": request.POST.get("bank_code", fields.get("vnp_BankCode", "")),
         "error": error,

@@ -14,8 +14,8 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from onestop.letters import application_form_pdf
@@ -112,9 +112,11 @@ def desk_summary(units: list[Unit]) -> str:
     """Where a service is filed, in a few words."""
     local = [u for u in units if u.kind in (UnitKind.WARD, UnitKind.COMMUNE)]
     if len(units) > 3 and len(local) == len(units):
-        return gettext("The people's committee of any ward or commune (%(count)s units)") % {
-            "count": len(units)
-        }
+        return ngettext(
+            "The people's committee of any ward or commune (%(count)s unit)",
+            "The people's committee of any ward or commune (%(count)s units)",
+            len(units),
+        ) % {"count": len(units)}
     return ", ".join(u.name for u in units)
 
 

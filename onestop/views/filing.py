@@ -3,7 +3,7 @@
 The whole form, every file included, is validated before any service is
 called; the services then run inside one outer transaction, so a refused
 submission leaves nothing half-saved. A draft is proven by its token (the
-resume link); a submitted dossier by the session (see ``lookup.remember``).
+resume link); a submitted dossier by the session (see ``selectors.remember``).
 
 A resume link expires ``DRAFT_LINK_DAYS`` (30) days after its last use; each
 use (opening or saving the draft) renews it. The draft never shows the
@@ -28,8 +28,10 @@ from django.views.decorators.http import require_http_methods
 from onestop import services
 from onestop.forms import APPLICANT_FIELDS, FilingForm
 from onestop.models import Dossier, DossierStatus, Service
-from onestop.views.lookup import available_letters, payment_link, proven_dossier, public_status, remember
+from onestop.selectors import proven_dossier, public_status, remember
+from onestop.views.lookup import available_letters, payment_link
 from onestop.workflow import Citizen, WorkflowError
+from portal import uploads
 from portal.forms import apply_service_errors
 from portal.links import absolute_url
 
@@ -80,9 +82,22 @@ def _save(request, form: FilingForm, dossier: Dossier | None, submitting: bool) 
 
 
 def _handle(request, service: Service, dossier: Dossier | None = None):
-    """The POST of the filing form (new or resumed draft): a redirect, or the form with its errors."""
+    """The POST of the filing form (new or resumed draft): a redirect, or the form with its errors.
+
+    The files that passed their check are held for the next attempt when the
+    form comes back with an error, so one wrong field never means attaching
+    every file again (``portal.uploads.hold``).
+    """
     submitting = request.POST.get("action", ACTION_SUBMIT) != ACTION_DRAFT
-    form = FilingForm(service, request.POST, request.FILES, dossier=dossier, submitting=submitting)
+    form_key = request.POST.get("form_key", "")[:64]
+    form = FilingForm(
+        service,
+        request.POST,
+        request.FILES,
+        dossier=dossier,
+        submitting=submitting,
+        held=uploads.held(request, form_key),
+    )
     if form.is_valid():
         try:
             saved = _save(request, form, dossier, submitting)
@@ -91,16 +106,28 @@ def _handle(request, service: Service, dossier: Dossier | None = None):
         except WorkflowError as exc:
             form.add_error(None, exc.message)
         else:
+            uploads.release(request, form_key)
             if submitting:
                 remember(request, saved)
                 return redirect("onestop:submitted", code=saved.code)
             messages.success(request, _("Your draft has been saved."))
             return redirect("onestop:draft", token=saved.draft_token)
-    return _render_form(request, service, form, dossier, status=400)
+    form_key = form_key if uploads.is_form_key(form_key) else uploads.new_form_key()
+    for field, upload in form.new_uploads():
+        try:
+            form.held[field] = uploads.hold(request, form_key, field, upload)
+        except ValidationError:
+            continue  # already reported beside its field
+    return _render_form(request, service, form, dossier, status=400, form_key=form_key)
 
 
-def _render_form(request, service, form, dossier=None, status=200):
-    context = {"service": service, "form": form, "dossier": dossier}
+def _render_form(request, service, form, dossier=None, status=200, form_key=""):
+    context = {
+        "service": service,
+        "form": form,
+        "dossier": dossier,
+        "form_key": form_key or uploads.new_form_key(),
+    }
     if dossier is not None:
         context["resume_url"] = absolute_url(reverse("onestop:draft", args=[dossier.draft_token]))
     return render(request, "onestop/filing/form.html", context, status=status)

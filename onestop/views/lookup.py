@@ -6,8 +6,8 @@ code *from that address* (Redis counters, see ``portal.ratelimit``; a Redis
 outage lets look-ups through). There is no limit per code alone: failing on a
 dossier's code from elsewhere must never lock its applicant out.
 A successful look-up, like a submission, stores the dossier's id in the
-session: that proof, and nothing else, opens the detail page, its letters
-and its files (private storage, never a public URL). On that page the
+session (``selectors.remember``): that proof, and nothing else, opens the
+detail page, its letters and its files (private storage, never a public URL). On that page the
 citizen answers a supplement request, downloads the result (level 4) and
 rates the service once the result is returned.
 """
@@ -19,23 +19,29 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from onestop import services
 from onestop.forms import LookupForm, RatingForm, SupplementForm
-from onestop.models import Dossier, DossierStatus, DossierStep, PaymentStatus, ServiceLevel
+from onestop.models import Dossier, DossierStatus, PaymentStatus
+from onestop.selectors import (
+    PROVISIONAL_DATE,
+    delivers_online,
+    holding_unit,
+    open_supplement,
+    proven_dossier,
+    public_history,
+    public_status,
+    remember,
+)
 from onestop.workflow import Citizen, WorkflowError
 from portal import ratelimit
 from portal.audit import client_ip
@@ -49,98 +55,6 @@ log = logging.getLogger(__name__)
 S = DossierStatus
 
 NOT_FOUND = gettext_lazy("No dossier matches the details you entered.")
-SESSION_KEY = "dossiers"
-SESSION_LIMIT = 50  # dossiers remembered per browser session
-
-# What each status means, in plain words for the applicant (``%(unit)s``: the unit holding it).
-PUBLIC_STATUS = {
-    S.DRAFT: gettext_lazy("Your dossier has not been submitted yet."),
-    S.AWAITING_PAYMENT: gettext_lazy(
-        "Your dossier has been filed. Please pay the fee online; the one-stop desk of %(unit)s "
-        "checks it once the fee is paid."
-    ),
-    S.SUBMITTED: gettext_lazy(
-        "Your dossier has been filed and is waiting to be checked by the one-stop desk of %(unit)s."
-    ),
-    S.SUPPLEMENT_REQUESTED: gettext_lazy(
-        "Your dossier is not complete yet: %(unit)s asks you for the documents listed below."
-    ),
-    S.REJECTED: gettext_lazy(
-        "The one-stop desk of %(unit)s could not receive your dossier, for the reasons below."
-    ),
-    S.PROCESSING: gettext_lazy("Your dossier is being processed at %(unit)s."),
-    S.AWAITING_APPROVAL: gettext_lazy(
-        "Your dossier has been examined and awaits the decision of the leader of %(unit)s."
-    ),
-    S.REFUSED: gettext_lazy("Your request could not be granted, for the reasons below."),
-    S.STOPPED: gettext_lazy("Processing of your dossier has stopped, for the reasons below."),
-    S.RESULT_READY: gettext_lazy("The result of your dossier is ready."),
-    S.RETURNED: gettext_lazy("The result has been returned to you. Thank you for using our services."),
-}
-
-# Events the applicant sees in the history, in plain words; other events are internal.
-PUBLIC_EVENTS = {
-    "submit": gettext_lazy("Dossier filed online"),
-    "submit_for_payment": gettext_lazy("Dossier filed online, awaiting the fee"),
-    "confirm_payment": gettext_lazy("Fee paid online"),
-    "register_walk_in": gettext_lazy("Dossier handed in at the one-stop desk"),
-    "accept": gettext_lazy("Dossier received; appointment date set"),
-    "request_supplement": gettext_lazy("Supplements requested"),
-    "request_supplement_processing": gettext_lazy("Supplements requested"),
-    "provide_supplement": gettext_lazy("Supplements provided"),
-    "resume_processing": gettext_lazy("Supplements provided; processing starts again"),
-    "reject": gettext_lazy("Dossier not received"),
-    "hand_over": gettext_lazy("Passed on to the next office"),
-    "submit_for_approval": gettext_lazy("Submitted for the leader's decision"),
-    "approve": gettext_lazy("Result approved"),
-    "refuse": gettext_lazy("Request refused"),
-    "reschedule": gettext_lazy("New appointment date set, with an apology"),
-    "return_result": gettext_lazy("Result returned"),
-    "rate": gettext_lazy("You rated the service"),
-    "withdraw": gettext_lazy("Dossier withdrawn at your request; processing stopped"),
-    "stop_processing": gettext_lazy("Processing stopped"),
-}
-
-PROVISIONAL_DATE = (S.AWAITING_PAYMENT, S.SUBMITTED, S.SUPPLEMENT_REQUESTED)
-
-
-# The step in progress (with its unit), all the status text needs: one small query.
-ACTIVE_STEP = Prefetch(
-    "steps",
-    queryset=DossierStep.objects.filter(status=DossierStep.Status.ACTIVE).select_related("unit"),
-    to_attr="active_steps",
-)
-
-
-# --- the session proof ----------------------------------------------------------------
-
-
-def remember(request, dossier: Dossier) -> None:
-    """The browser has proven it knows this dossier (filed it, or looked it up)."""
-    ids = [i for i in request.session.get(SESSION_KEY, []) if i != dossier.pk]
-    request.session[SESSION_KEY] = [*ids, dossier.pk][-SESSION_LIMIT:]
-
-
-def proven(request, dossier: Dossier) -> bool:
-    if dossier.pk in request.session.get(SESSION_KEY, []):
-        return True
-    user = request.user
-    return bool(user.is_authenticated and not user.is_staff and dossier.applicant_user_id == user.pk)
-
-
-def proven_dossier(request, code: str) -> Dossier | None:
-    """The dossier with this code if this browser has proven it knows it, else None."""
-    if not code or len(code) > 40:
-        return None
-    dossier = (
-        Dossier.objects.filter(code=code)
-        .select_related("service", "receiving_unit", "rating")
-        .prefetch_related(ACTIVE_STEP)
-        .first()
-    )
-    if dossier is None or not proven(request, dossier):
-        return None
-    return dossier
 
 
 def lookup_url(request, code: str) -> str:
@@ -199,9 +113,12 @@ def lookup(request):
     allowed = ratelimit.hit(per_code, code_limit, window) and allowed
     if not allowed:
         log.info("look-up rate limit reached for %s", client_ip(request))
-        error = _("Too many attempts. For your security, please try again in %(minutes)s minutes.") % {
-            "minutes": max(1, window // 60)
-        }
+        minutes = max(1, window // 60)
+        error = ngettext(
+            "Too many attempts. For your security, please try again in %(minutes)s minute.",
+            "Too many attempts. For your security, please try again in %(minutes)s minutes.",
+            minutes,
+        ) % {"minutes": minutes}
         return render(request, "onestop/lookup/form.html", {"form": form, "error": error}, status=429)
     dossier = _find(code, secret)
     if dossier is None:
@@ -212,44 +129,6 @@ def lookup(request):
 
 
 # --- the detail page ---------------------------------------------------------------------
-
-
-def _holding_unit(dossier: Dossier):
-    active = getattr(dossier, "active_steps", None)  # prefetched by ACTIVE_STEP
-    if active is None:
-        step = dossier.current_step
-    else:
-        step = active[0] if active else None
-    if step is not None and dossier.status in (S.PROCESSING, S.AWAITING_APPROVAL):
-        return step.unit
-    request = open_supplement(dossier)
-    return request.unit if request is not None else dossier.receiving_unit
-
-
-def public_status(dossier: Dossier) -> str:
-    return PUBLIC_STATUS[dossier.status] % {"unit": _holding_unit(dossier)}
-
-
-def public_history(dossier: Dossier) -> list[dict]:
-    return [
-        {"at": event.at, "text": PUBLIC_EVENTS[event.action]}
-        for event in dossier.events.order_by("at", "id")
-        if event.action in PUBLIC_EVENTS
-    ]
-
-
-def open_supplement(dossier: Dossier, requests: list | None = None):
-    """The unanswered supplement request (from ``requests`` when the caller already has them)."""
-    if dossier.status != S.SUPPLEMENT_REQUESTED:
-        return None
-    if requests is None:
-        return dossier.supplement_requests.filter(answered_at__isnull=True).select_related("unit").last()
-    unanswered = [r for r in requests if r.answered_at is None]
-    return unanswered[-1] if unanswered else None
-
-
-def delivers_online(dossier: Dossier) -> bool:
-    return dossier.service.level == ServiceLevel.LEVEL_4
 
 
 def result_files(dossier: Dossier):
@@ -284,7 +163,7 @@ def detail_context(request, dossier: Dossier, **forms) -> dict:
     return {
         "dossier": dossier,
         "status_text": public_status(dossier),
-        "holding_unit": _holding_unit(dossier),
+        "holding_unit": holding_unit(dossier),
         "provisional": dossier.status in PROVISIONAL_DATE,
         "history": public_history(dossier),
         "supplement": supplement,
@@ -415,43 +294,6 @@ def result_file(request, code, file_id):
     )
 
 
-# --- the citizen account (optional: citizens may also file and look up without one) -------
-
-
-class CitizenLoginForm(AuthenticationForm):
-    """Sign-in for citizen accounts; officials use the back office."""
-
-    def confirm_login_allowed(self, user):
-        super().confirm_login_allowed(user)
-        if user.is_staff:
-            raise ValidationError(_("Officials sign in to the back office, not here."), code="staff_account")
-
-
-class CitizenLoginView(LoginView):
-    form_class = CitizenLoginForm
-    template_name = "onestop/account/login.html"
-    redirect_authenticated_user = True
-
-    def get_default_redirect_url(self):
-        return reverse("onestop:my_dossiers")
-
-
-@never_cache
-@login_required(login_url="onestop:citizen_login")
-def my_dossiers(request):
-    user = request.user
-    dossiers = (
-        Dossier.objects.filter(applicant_user=user)
-        .select_related("service", "receiving_unit")
-        .prefetch_related(ACTIVE_STEP)
-        .order_by("-id")
-        if not user.is_staff
-        else Dossier.objects.none()
-    )
-    rows = [{"dossier": d, "status_text": public_status(d)} for d in dossiers]
-    return render(request, "onestop/account/dossiers.html", {"rows": rows, "is_staff": user.is_staff})
-
-
 urlpatterns = [
     path("tra-cuu/", lookup, name="lookup"),
     path("tra-cuu/<str:code>/", lookup_detail, name="lookup_detail"),
@@ -459,9 +301,4 @@ urlpatterns = [
     path("tra-cuu/<str:code>/danh-gia/", rate, name="lookup_rate"),
     path("tra-cuu/<str:code>/thu/<slug:kind>.pdf", letter, name="letter"),
     path("tra-cuu/<str:code>/ket-qua/<int:file_id>/", result_file, name="result_file"),
-    path("tai-khoan/dang-nhap/", CitizenLoginView.as_view(), name="citizen_login"),
-    path(
-        "tai-khoan/dang-xuat/", LogoutView.as_view(next_page="onestop:citizen_login"), name="citizen_logout"
-    ),
-    path("tai-khoan/ho-so/", my_dossiers, name="my_dossiers"),
 ]

@@ -25,6 +25,7 @@ from onestop import payments, services
 from onestop.models import DossierStatus, Payment
 from onestop.payments import sandbox, vnpay
 from onestop.workflow import WorkflowError
+from portal.text import money
 
 logger = logging.getLogger(__name__)
 
@@ -55,11 +56,11 @@ def _invalid_link(request):
 def _pay_page(request, dossier, token, error="", status=200):
     attempts = list(dossier.payments.all())
     for attempt in attempts:
-        attempt.amount_display = payments.format_vnd(attempt.amount, unit=False)
+        attempt.amount_display = money(attempt.amount)
     context = {
         "dossier": dossier,
         "token": token,
-        "amount_due": payments.format_vnd(dossier.fee_amount),
+        "amount_due": money(dossier.fee_amount),
         "can_pay": dossier.status == DossierStatus.AWAITING_PAYMENT,
         "attempts": attempts,
         "error": error,
@@ -136,7 +137,7 @@ def payment_return(request):
     context = {
         "payment": payment,
         "dossier": payment.dossier,
-        "amount": payments.format_vnd(payment.amount),
+        "amount": money(payment.amount),
         "reason": payments.response_message(payment.response_code or outcome.result.response_code),
         "retry_url": payments.pay_url(payment.dossier)
         if payment.dossier.status == DossierStatus.AWAITING_PAYMENT

@@ -128,3 +128,25 @@ def test_citizen_rates_a_returned_dossier(page, live_server, cast, axe_violation
         2,
         2,
     )
+
+
+def test_a_filing_form_with_an_error_keeps_the_attached_file(page, live_server, cast, small_pdf):
+    page.goto(f"{live_server.url}/dich-vu/{cast.service.code}/nop-ho-so/")
+    page.get_by_label("Họ và tên").fill("Trần Thị Bình")
+    page.get_by_label("Số CCCD").fill(CCCD)
+    page.get_by_label("Ngày sinh").fill("1985-06-01")
+    page.get_by_label("Địa chỉ").fill("5 Nguyễn Huệ, Phường 1, Mỹ Tho")
+    page.get_by_label("Số điện thoại di động").fill("0123")  # wrong
+    page.get_by_label("Tờ khai").set_input_files(small_pdf)
+    page.get_by_label("Tôi đồng ý").check()
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+
+    expect(page.locator("#form-errors")).to_be_visible()
+    expect(page.locator(".kept-file")).to_contain_text("to-khai.pdf")
+    page.get_by_label("Số điện thoại di động").fill(MOBILE)  # corrected; the file is not chosen again
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hồ sơ của bạn đã được nộp")
+    code = page.locator("#dossier-code").inner_text().strip()
+    record = Dossier.objects.get(code=code).files.get()
+    assert record.original_name == "to-khai.pdf" and record.file.read() == PDF_BYTES

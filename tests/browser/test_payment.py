@@ -18,11 +18,11 @@ def open_gateway(page, live_server, dossier, axe_violations):
     page.goto(live_server.url + payments.pay_url(dossier))
     expect(page.get_by_role("heading", name="Thanh toán lệ phí trực tuyến")).to_be_visible()
     expect(page.get_by_test_id("dossier-code")).to_have_text(dossier.code)
-    expect(page.get_by_test_id("amount")).to_have_text("50.000 VND")
+    expect(page.get_by_test_id("amount")).to_have_text("50.000 đồng")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Thanh toán", exact=True).click()
     expect(page).to_have_url(re.compile(r"/sandbox/vnpay/paymentv2/vpcpay\.html\?.*vnp_SecureHash="))
-    expect(page.get_by_test_id("amount")).to_have_text("50.000 VND")
+    expect(page.get_by_test_id("amount")).to_have_text("50.000 đồng")
     expect(page.get_by_text(f"Thanh toan le phi ho so {dossier.code}")).to_be_visible()
 
 

@@ -11,6 +11,7 @@ import io
 import factory
 
 from onestop import services
+from onestop.demo import scanned_page
 from onestop.models import DossierStatus, RequiredDocument, Sector, Service, ServiceStep
 from portal import roles
 from tests.factories import UnitFactory, UserFactory
@@ -20,18 +21,7 @@ CCCD = "082085000123"
 MOBILE = "0912345678"
 
 
-def _blank_pdf() -> bytes:
-    """A real one-page PDF (with its cross-reference table), as a scanner would save it."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-PDF_BYTES = _blank_pdf()
+PDF_BYTES = scanned_page()  # a real one-page PDF, as a scanner would save it
 
 
 def pdf_upload(name="giay-to.pdf", content=PDF_BYTES):

@@ -245,3 +245,28 @@ def test_home_page_and_navigation_link_to_the_catalogue(client, db):
     html = text(client.get("/"))
     assert html.count(f'href="{LIST}"') >= 2
     assert "Dịch vụ công" in html
+
+
+# --- one way of writing fees, headings and plurals (issue 7, item 12) --------------------
+
+
+def test_service_page_heads_its_documents_thanh_phan_ho_so_and_writes_fees_one_way(client, catalogue):
+    service = Service.objects.get(name=PERMIT)
+    html = text(client.get(reverse("onestop:service", args=[service.code])))
+    assert '<h2 class="h5" id="documents-title">Thành phần hồ sơ</h2>' in html
+    assert "Giấy tờ cần bổ sung" not in html
+    assert "75.000 đồng" in html and "75000" not in html
+    listing = text(client.get(LIST, {"q": "giay phep xay dung nha o rieng le"}))
+    assert "75.000 đồng" in listing
+    form = text(client.get(reverse("onestop:file", args=[service.code])))
+    assert "75.000 đồng" in form and "75000" not in form
+
+
+def test_english_pages_say_one_working_day_and_fifteen_working_days(client, catalogue):
+    client.cookies["django_language"] = "en"
+    one = Service.objects.filter(processing_days=1).first()
+    many = Service.objects.get(name=PERMIT)
+    html = text(client.get(reverse("onestop:service", args=[one.code])))
+    assert "1 working day<" in html and "working day(s)" not in html
+    html = text(client.get(reverse("onestop:service", args=[many.code])))
+    assert "15 working days" in html and "75,000 VND" in html and "Dossier components" in html

@@ -1,16 +1,26 @@
-"""The demo catalogue that ``seed_demo`` loads: 341 real procedures, complete and consistent."""
+"""What ``seed_demo`` loads for the desk: 341 real procedures, complete and consistent; dossiers in every state."""
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Sum
 
-from onestop import demo
-from onestop.models import RequiredDocument, Sector, Service, ServiceLevel, ServiceStep
+from onestop import demo, selectors, stats
+from onestop.models import (
+    Dossier,
+    DossierStatus,
+    RequiredDocument,
+    Sector,
+    Service,
+    ServiceLevel,
+    ServiceStep,
+)
 from portal import demo as portal_demo
-from portal.models import Unit, UnitKind
+from portal import launcher, workdays
+from portal.models import Unit, UnitKind, User
 
 
 @pytest.fixture
@@ -32,7 +42,12 @@ def test_second_run_creates_nothing(seeded):
     counts = (Service.objects.count(), ServiceStep.objects.count(), RequiredDocument.objects.count())
     links = Service.receiving_units.through.objects.count()
     call_command("seed_demo", "--no-progress")
-    assert demo.seed() == {"sectors": Sector.objects.count(), "services": 341, "services_created": 0}
+    assert demo.seed() == {
+        "sectors": Sector.objects.count(),
+        "services": 341,
+        "services_created": 0,
+        "dossiers_created": 0,
+    }
     assert (Service.objects.count(), ServiceStep.objects.count(), RequiredDocument.objects.count()) == counts
     assert Service.receiving_units.through.objects.count() == links
 
@@ -118,3 +133,49 @@ def test_seeding_needs_the_kernel_units_first(db):
     with pytest.raises(RuntimeError, match="Seed the kernel's units first"):
         demo.seed()
     assert not Service.objects.exists()
+
+
+# --- demo dossiers (issue 7, item 15) -------------------------------------------------------
+
+
+def test_a_fresh_demo_shows_every_readme_log_in_and_has_dossiers_in_every_state(seeded, capsys):
+    """Issue 7, item 15: the start banner names every demo log-in of the README, and the
+    demo's dossiers, made through the services, fill every state, the queues and the statistics."""
+    states = set(Dossier.objects.values_list("status", flat=True))
+    assert states == set(DossierStatus.values)
+    # Made through the services: every filed dossier has its history from the draft on, and its files.
+    for dossier in Dossier.objects.exclude(status=DossierStatus.DRAFT):
+        actions = list(dossier.events.order_by("at", "id").values_list("action", flat=True))
+        assert actions[:2] in (["create_draft", "submit"], ["create_draft", "submit_for_payment"]), actions
+        assert dossier.code and dossier.files.exists()
+    returned = Dossier.objects.filter(status=DossierStatus.RETURNED)
+    assert {d.rating.average for d in returned if hasattr(d, "rating")} == {0, 1, 2}
+
+    # The queues of Ward 1 are not empty on first look.
+    desk, leader = (User.objects.get(username=n) for n in ("p1.motcua", "p1.lanhdao"))
+    assert selectors.queue_counts(desk)["mine"] >= 2  # submitted and result ready at the desk
+    assert selectors.queue_counts(desk)["supplement"] == 1
+    counts = selectors.queue_counts(leader)
+    assert counts["overdue"] >= 1 and counts["due_soon"] >= 1 and counts["mine"] >= 1
+    assert selectors.queue_counts(User.objects.get(username="ubnd.motcua"))["mine"] >= 1
+
+    # And neither are this year's statistics: early, on time and late, rated.
+    figures = {
+        f.unit.code: f for f in stats.receiving_figures(stats.Period.of(workdays.today().year)) if f.unit
+    }
+    ward = figures["P1"]
+    assert (ward.early, ward.on_time, ward.late) == (1, 1, 1) and ward.rated == 3
+    assert ward.refused == 1 and ward.in_progress >= 3 and ward.overdue >= 1
+
+    # The start banner names every demo log-in of the README, and each signs in with the password.
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    table = readme.split("| user | who |", 1)[1].split("\n\n", 1)[0]
+    usernames = set(re.findall(r"`([a-z0-9.]+)`", table))
+    assert {"admin", "ubnd.motcua", "p2.motcua", "p1.007", "nv.004"} <= usernames
+    launcher._banner("http://127.0.0.1:8000/")
+    banner = capsys.readouterr().out
+    missing = {name for name in usernames if not re.search(rf"^\s+{re.escape(name)}\s", banner, re.M)}
+    assert missing == set()
+    demo_users = User.objects.filter(username__in=usernames, is_active=True)
+    assert demo_users.count() == len(usernames)
+    assert all(user.check_password(launcher.DEMO_PASSWORD) for user in demo_users)

@@ -216,6 +216,9 @@ def test_level_4_confirmation_offers_online_payment(client, cast):
     assert dossier.status == DossierStatus.AWAITING_PAYMENT
     assert dossier.payment_status == PaymentStatus.PENDING
     html = client.get(response["Location"]).content.decode()
+    assert "50.000 đồng" in html and "50000" not in html  # fees written one way everywhere
+    detail = client.get(f"/tra-cuu/{dossier.code}/").content.decode()
+    assert "50.000 đồng" in detail and "50000" not in detail
     pay = re.search(r'<a class="btn btn-primary" href="([^"]+)">Thanh toán trực tuyến</a>', html)
     assert pay, html
     assert pay.group(1).startswith(f"/thanh-toan/{dossier.code}/?t=")
@@ -359,3 +362,99 @@ def test_draft_never_shows_the_full_cccd_and_keeps_it_unless_changed(client, cas
     assert client.post(url, edit(applicant_id_number="082085000456")).status_code == 302
     dossier.refresh_from_db()
     assert dossier.applicant_id_number == "082085000456"
+
+
+# --- a form with an error keeps the files already attached (issue 7, item 11) -------------
+
+
+def _form_key(response) -> str:
+    return re.search(r'name="form_key" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_a_form_with_an_error_keeps_every_file_attached(client, cast, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
+    optional = cast.service.documents.get(mandatory=False)
+    first = client.get(file_url(cast.service))
+    data = form_data(
+        cast.service,
+        cast.ward,
+        applicant_phone="12345",  # one wrong field
+        form_key=_form_key(first),
+        **{f"doc_{optional.pk}": pdf_upload("ban-ve.pdf")},
+    )
+    response = client.post(file_url(cast.service), data)
+    assert response.status_code == 400
+    assert_nothing_saved()
+    html = response.content.decode()
+    assert html.count('class="small mb-2 text-success kept-file"') == 2
+    assert "to-khai.pdf" in html and "ban-ve.pdf" in html
+    held = client.session["held_uploads"][_form_key(response)]
+    assert {item["original_name"] for item in held.values()} == {"to-khai.pdf", "ban-ve.pdf"}
+    assert all(default_storage.exists(item["name"]) for item in held.values())
+
+    # The phone corrected, nothing attached again: both files are filed with the dossier.
+    again = form_data(cast.service, cast.ward, form_key=_form_key(response))
+    del again[f"doc_{mandatory(cast.service).pk}"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(file_url(cast.service), again)
+    assert response.status_code == 302
+    dossier = Dossier.objects.get()
+    assert dossier.status == DossierStatus.SUBMITTED
+    files = {f.required_document_id: f for f in dossier.files.all()}
+    assert files[mandatory(cast.service).pk].original_name == "to-khai.pdf"
+    assert files[optional.pk].original_name == "ban-ve.pdf"
+    assert files[optional.pk].file.read() == PDF_BYTES
+    assert "held_uploads" not in client.session or not client.session["held_uploads"]
+    assert not any(default_storage.exists(item["name"]) for item in held.values())  # released
+
+
+def test_a_new_file_replaces_the_kept_one(client, cast):
+    doc = mandatory(cast.service)
+    response = client.post(file_url(cast.service), form_data(cast.service, cast.ward, applicant_phone="1"))
+    key = _form_key(response)
+    data = form_data(cast.service, cast.ward, form_key=key, **{f"doc_{doc.pk}": pdf_upload("moi.pdf")})
+    assert client.post(file_url(cast.service), data).status_code == 302
+    assert Dossier.objects.get().files.get().original_name == "moi.pdf"
+
+
+def test_kept_files_belong_to_the_browser_that_attached_them(client, cast, django_user_model):
+    from django.test import Client
+
+    response = client.post(file_url(cast.service), form_data(cast.service, cast.ward, applicant_phone="1"))
+    data = form_data(cast.service, cast.ward, form_key=_form_key(response))
+    del data[f"doc_{mandatory(cast.service).pk}"]
+    stranger = Client().post(file_url(cast.service), data)
+    assert stranger.status_code == 400
+    assert "Tờ khai" in stranger.content.decode() and "kept-file" not in stranger.content.decode()
+    assert_nothing_saved()
+
+
+def test_a_refused_file_is_not_kept_but_the_good_one_is(client, cast):
+    optional = cast.service.documents.get(mandatory=False)
+    data = form_data(
+        cast.service,
+        cast.ward,
+        **{f"doc_{optional.pk}": SimpleUploadedFile("x.pdf", b"<html>", "application/pdf")},
+    )
+    response = client.post(file_url(cast.service), data)
+    assert response.status_code == 400
+    held = client.session["held_uploads"][_form_key(response)]
+    assert [item["original_name"] for item in held.values()] == ["to-khai.pdf"]
+
+
+def test_housekeeping_drops_files_held_for_abandoned_forms(client, cast):
+    import os
+    import time
+
+    from django.core.files.storage import default_storage
+
+    from portal import tasks
+
+    response = client.post(file_url(cast.service), form_data(cast.service, cast.ward, applicant_phone="1"))
+    (item,) = client.session["held_uploads"][_form_key(response)].values()
+    assert tasks.housekeeping()["stale_held_files"] == 0  # fresh: kept
+    old = time.time() - 25 * 3600
+    os.utime(default_storage.path(item["name"]), (old, old))
+    assert tasks.housekeeping()["stale_held_files"] == 1
+    assert not default_storage.exists(item["name"])

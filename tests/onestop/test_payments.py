@@ -274,7 +274,7 @@ def test_pay_page_shows_the_amount_due_with_a_valid_token(client, awaiting):
     assert response.status_code == 200
     text = response.content.decode()
     assert "Thanh toán lệ phí trực tuyến" in text
-    assert awaiting.code in text and "50.000 VND" in text
+    assert awaiting.code in text and "50.000 đồng" in text
     assert reverse("onestop:payment_start") in text
 
 
@@ -402,7 +402,7 @@ def test_sandbox_shows_the_order_of_a_correctly_signed_request(client, awaiting)
     response = client.get(reverse("onestop:sandbox_vnpay"), params)
     assert response.status_code == 200
     text = response.content.decode()
-    assert "50.000 VND" in text and params["vnp_TxnRef"] in text and "MYTHO001" in text
+    assert "50.000 đồng" in text and params["vnp_TxnRef"] in text and "MYTHO001" in text
     assert "Hủy giao dịch" in text and "Ngân hàng Quốc Dân (NCB)" in text
 
 

@@ -29,8 +29,8 @@ from django.db import connection
 from onestop import services
 from onestop.models import Dossier, DossierStatus, Notification
 from portal import outbox
+from portal.outbox import send_message
 from portal.queue import enqueue
-from portal.tasks import send_message
 from portal.workdays import TZ
 from tests.onestop.factories import make_dossier
 
@@ -484,7 +484,7 @@ def test_a_backlog_is_queued_over_several_runs_each_reminder_once(cast, settings
 
 
 def test_what_a_sweep_leaves_is_sent_by_the_outbox_task(cast, settings):
-    from portal.tasks import send_outbox
+    from portal.outbox import send_outbox
 
     accepted_dossier(cast)
     accepted_dossier(cast, applicant_email="binh@example.com")

@@ -21,6 +21,32 @@ def test_home_page_in_vietnamese(client, db):
     assert "Tra cứu hồ sơ" in page.content.decode()
 
 
+def test_no_link_of_the_home_page_is_broken_and_its_feedback_card_opens_the_form(client, db):
+    """Issue 7, item 14: the feedback card promises online feedback and links to the form."""
+    import re
+
+    from portal.models import SiteProfile
+
+    SiteProfile.objects.update_or_create(pk=1, defaults={"hotline": "1022"})
+    html = client.get("/").content.decode()
+    card = re.search(
+        r'<h2 class="h5 card-title"><a href="([^"]+)">Phản ánh, kiến nghị</a></h2>(.*?)</div>', html, re.S
+    )
+    assert card is not None, html
+    assert card.group(1) == reverse("feedback:form") and "1022" in card.group(2)
+    form = client.get(card.group(1))
+    assert form.status_code == 200 and 'name="description"' in form.content.decode()
+    links = set(re.findall(r'href="(/[^"]*)"', html)) - {"/"}
+    broken = {}
+    for link in links:
+        if link.startswith(("/static/", "/admin/")):
+            continue
+        status = client.get(link, follow=True).status_code
+        if status != 200:
+            broken[link] = status
+    assert broken == {} and len(links) >= 5
+
+
 def test_unknown_page_is_a_friendly_404(client, db):
     page = client.get("/khong-co-trang-nay/")
     assert page.status_code == 404
@@ -74,7 +100,7 @@ def test_healthz_503_when_broker_down(client, db, settings):
 def test_housekeeping_task_runs_and_is_idempotent(db):
     first = tasks.housekeeping()
     second = tasks.housekeeping()
-    assert second == {"expired_sessions": 0, "old_access_attempts": 0}
+    assert second == {"expired_sessions": 0, "old_access_attempts": 0, "stale_held_files": 0}
     assert isinstance(first, dict)
     assert Heartbeat.objects.filter(name="housekeeping").exists()
 
