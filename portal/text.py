@@ -79,3 +79,20 @@ def mask_personal_data(text: str) -> str:
         return ""
     text = _EMAIL.sub(MASK, text)
     return _DIGIT_RUN.sub(lambda m: MASK if _is_personal_number(m.group(0)) else m.group(0), text)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> list:
+    """A sort key that orders numbers by value and letters without accents first:
+    "Phường 2" before "Phường 10", "Phường 10" before "Tân Long".
+
+    >>> sorted(["Phường 10", "Phường 2", "Phường 1"], key=natural_key)
+    ['Phường 1', 'Phường 2', 'Phường 10']
+    """
+    return [
+        (0, int(part), "") if part.isdigit() else (1, 0, fold(part))
+        for part in _DIGITS.split(text or "")
+        if part
+    ]

@@ -35,7 +35,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from onestop import services
 from onestop.forms import LookupForm, RatingForm, SupplementForm
-from onestop.models import Dossier, DossierStatus, DossierStep, PaymentStatus, ServiceLevel
+from onestop.models import Dossier, DossierStatus, DossierStep, OnlineClass, PaymentStatus
 from onestop.workflow import Citizen, WorkflowError
 from portal import ratelimit
 from portal.audit import client_ip
@@ -249,7 +249,7 @@ def open_supplement(dossier: Dossier, requests: list | None = None):
 
 
 def delivers_online(dossier: Dossier) -> bool:
-    return dossier.service.level == ServiceLevel.LEVEL_4
+    return dossier.service.online_mode == OnlineClass.FULL
 
 
 def result_files(dossier: Dossier):
