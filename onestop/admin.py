@@ -27,6 +27,7 @@ from onestop.models import (
     LegalForm,
     LegalRegime,
     RequiredDocument,
+    ScanExemption,
     Sector,
     Service,
     ServiceStep,
@@ -111,8 +112,18 @@ class SectorAdmin(admin.ModelAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "sector", "level", "processing_days", "fee_display", "active")
-    list_filter = ("level", "sector", "active")
+    list_display = (
+        "code",
+        "name",
+        "sector",
+        "online_mode",
+        "level",
+        "receivable_anywhere",
+        "processing_days",
+        "fee_display",
+        "active",
+    )
+    list_filter = ("online_class", "level", "receivable_anywhere", "sector", "active")
     list_select_related = ("sector",)
     search_fields = ("code", "name")
     search_help_text = _("Code or name, with or without accents.")
@@ -121,8 +132,11 @@ class ServiceAdmin(admin.ModelAdmin):
     inlines = (ServiceStepInline, RequiredDocumentInline)
     list_per_page = 50
     fieldsets = (
-        (None, {"fields": ("code", "name", "sector", "level", "active")}),
-        (_("Reception and processing"), {"fields": ("receiving_units", "processing_days", "result_name")}),
+        (None, {"fields": ("code", "name", "sector", "online_class", "level", "active")}),
+        (
+            _("Reception and processing"),
+            {"fields": ("receiving_units", "receivable_anywhere", "processing_days", "result_name")},
+        ),
         (_("Fee"), {"fields": ("fee", "fee_note")}),
         (_("Procedure"), {"fields": ("description", "legal_basis")}),
     )
@@ -130,6 +144,10 @@ class ServiceAdmin(admin.ModelAdmin):
     @admin.display(description=_("Fee"), ordering="fee")
     def fee_display(self, obj):
         return money(obj.fee) if obj.fee else _("Free")
+
+    @admin.display(description=_("online service (Decree 42/2022)"), ordering="online_class")
+    def online_mode(self, obj):
+        return obj.get_online_mode_display()
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
@@ -144,6 +162,15 @@ class ServiceAdmin(admin.ModelAdmin):
 
             kwargs["queryset"] = Unit.objects.active()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(ScanExemption)
+class ScanExemptionAdmin(admin.ModelAdmin):
+    """Circular 03/2025 Art. 5: the reasons a walk-in dossier's papers are not scanned (data)."""
+
+    list_display = ("name", "code", "legal_basis", "order", "active")
+    list_editable = ("order", "active")
+    search_fields = ("name", "code")
 
 
 # --- dossiers: the queues as list filters ------------------------------------------------

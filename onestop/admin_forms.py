@@ -9,8 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from onestop.models import RequiredDocument, Service
-from onestop.selectors import unit_staff, walk_in_services
+from onestop.models import RequiredDocument, ScanExemption, Service
+from onestop.selectors import competent_units_for, naturally, unit_staff, walk_in_services
 from portal.forms import NOTE_MAX, TEXTAREA, NoteForm
 
 
@@ -63,19 +63,62 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+SUPPLEMENT_FILE_ROWS = 3
+
+
 class SupplementArrivedForm(NoteForm):
-    """The missing documents arrived at the desk: optional scans and a note."""
+    """The missing documents arrived at the desk: optional scans, each saying which required
+    document it answers, and a note."""
 
-    files = MultipleFileField(label=_("Scanned documents (PDF, JPG, PNG; optional)"), required=False)
-
-
-class SupplementItemForm(forms.Form):
-    name = forms.CharField(label=_("Missing item"), max_length=300, required=False)
-    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        documents = list(case.service.documents.all()) if case is not None else []
+        self.documents = {d.pk: d for d in documents}
+        choices = [("", _("— another document —"))] + [(d.pk, d.name) for d in documents]
+        self.file_rows = []
+        for row in range(1, SUPPLEMENT_FILE_ROWS + 1):
+            self.fields[f"file_{row}"] = forms.FileField(
+                label=_("Scanned document %(n)s (PDF, JPG, PNG; optional)") % {"n": row}, required=False
+            )
+            self.fields[f"document_{row}"] = forms.TypedChoiceField(
+                label=_("It answers"), choices=choices, required=False, coerce=int, empty_value=None
+            )
+            self.file_rows.append((f"file_{row}", f"document_{row}"))
+        self.order_fields(["note"])
 
     def clean(self):
         data = super().clean()
+        data["files"] = [
+            (self.documents.get(data.get(doc_field)), data[file_field])
+            for file_field, doc_field in self.file_rows
+            if data.get(file_field)
+        ]
+        return data
+
+
+class SupplementItemForm(forms.Form):
+    """One missing item: picked from the service's required documents, or written out."""
+
+    document = forms.TypedChoiceField(
+        label=_("Required document"), required=False, coerce=int, empty_value=None
+    )
+    name = forms.CharField(label=_("Or another item"), max_length=300, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+    def __init__(self, *args, documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.documents = {d.pk: d for d in documents}
+        self.fields["document"].choices = [("", _("— other item, written out —"))] + [
+            (d.pk, d.name) for d in documents
+        ]
+
+    def clean(self):
+        data = super().clean()
+        doc = self.documents.get(data.get("document"))
         name, reason = (data.get("name") or "").strip(), (data.get("reason") or "").strip()
+        if doc is not None and not name:
+            data["name"] = name = doc.name
+        data["document_obj"] = doc
         if reason and not name:
             self.add_error("name", _("Name the missing item."))
         if name and not reason:
@@ -97,18 +140,23 @@ class BaseItemFormSet(forms.BaseFormSet):
 
     @property
     def items(self) -> list[dict]:
-        return [
-            {"name": f.cleaned_data["name"].strip(), "reason": f.cleaned_data["reason"].strip()}
-            for f in self.forms
-            if f.cleaned_data and (f.cleaned_data.get("name") or "").strip()
-        ]
+        items = []
+        for f in self.forms:
+            if not (f.cleaned_data and (f.cleaned_data.get("name") or "").strip()):
+                continue
+            item = {"name": f.cleaned_data["name"].strip(), "reason": f.cleaned_data["reason"].strip()}
+            if f.cleaned_data.get("document_obj") is not None:
+                item["document_id"] = f.cleaned_data["document_obj"].pk
+            items.append(item)
+        return items
 
 
 ItemFormSet = forms.formset_factory(SupplementItemForm, formset=BaseItemFormSet, extra=0, min_num=5)
 
 
 class SupplementRequestForm(NoteForm):
-    """Form 02: every missing item, listed once and in full, with its reason."""
+    """Form 02: every missing item, listed once and in full, with its reason: picked from the
+    service's required documents, plus any other item written out."""
 
     note = forms.CharField(
         label=_("Other guidance (optional)"), required=False, max_length=NOTE_MAX, widget=TEXTAREA
@@ -117,7 +165,10 @@ class SupplementRequestForm(NoteForm):
     def __init__(self, *args, case=None, initial_items=None, **kwargs):
         super().__init__(*args, case=case, **kwargs)
         data = args[0] if args else kwargs.get("data")
-        self.items_formset = ItemFormSet(data=data, prefix="items", initial=initial_items or None)
+        documents = list(case.service.documents.all()) if case is not None else []
+        self.items_formset = ItemFormSet(
+            data=data, prefix="items", initial=initial_items or None, form_kwargs={"documents": documents}
+        )
 
     def is_valid(self):
         form_ok = super().is_valid()
@@ -162,11 +213,67 @@ class WalkInForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, service: Service, **kwargs):
+    scan_exemption = forms.ModelChoiceField(
+        label=_("Not scanned because"),
+        queryset=ScanExemption.objects.none(),
+        required=False,
+        empty_label=_("— the papers are scanned above —"),
+        help_text=_(
+            "Circular 03/2025 Art. 5: only when the papers are not scanned into the electronic dossier."
+        ),
+    )
+
+    def __init__(self, *args, service: Service, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.service = service
         self.fields["documents"].queryset = service.documents.all()
         self.fields["documents"].label_from_instance = _document_label
+        # Phi địa giới: the unit that decides the dossier, when it is not this desk's own unit.
+        competent = naturally(competent_units_for(service, unit)) if unit is not None else []
+        if unit is not None and unit not in competent:
+            self.fields["competent_unit"] = forms.TypedChoiceField(
+                label=_("Competent unit"),
+                choices=[("", "---------")] + [(str(u.pk), u.name) for u in competent],
+                coerce=int,
+                help_text=_(
+                    "This desk receives the service regardless of boundary; the dossier goes to this unit."
+                ),
+            )
+            self.competent_units = {u.pk: u for u in competent}
+        # Digitisation at the desk: one scan per required document.
+        self.scan_fields = []
+        for doc in service.documents.all():
+            name = f"scan_{doc.pk}"
+            self.fields[name] = forms.FileField(
+                label=_("Scan: %(name)s") % {"name": doc.name}, required=False
+            )
+            self.scan_fields.append((name, doc))
+        self.fields["scan_exemption"].queryset = ScanExemption.objects.filter(active=True).exclude(
+            code="online"
+        )
+
+    @property
+    def applicant_fields(self):
+        skip = {"documents", "scan_exemption", "competent_unit", *(name for name, _doc in self.scan_fields)}
+        return [self[name] for name in self.fields if name not in skip]
+
+    @property
+    def scan_bound_fields(self):
+        return [self[name] for name, _doc in self.scan_fields]
+
+    def chosen_competent_unit(self):
+        pk = self.cleaned_data.get("competent_unit")
+        return self.competent_units.get(pk) if pk else None
+
+    def scans(self) -> list:
+        return [
+            (doc, self.cleaned_data.get(name))
+            for name, doc in self.scan_fields
+            if self.cleaned_data.get(name)
+        ]
+
+    def applicant_data(self) -> dict:
+        return {bound.name: self.cleaned_data.get(bound.name) for bound in self.applicant_fields}
 
     @property
     def missing_mandatory(self) -> list[RequiredDocument]:

@@ -48,6 +48,9 @@ class OnestopConfig(AppConfig):
                 "onestop.change_sector",
                 "onestop.view_payment",
                 "onestop.view_notification",
+                "onestop.view_scanexemption",
+                "onestop.add_scanexemption",
+                "onestop.change_scanexemption",
             ],
         }
         for role, perms in extra.items():

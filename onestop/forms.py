@@ -294,26 +294,16 @@ def _scale(best, middle, worst):
     return [("2", best), ("1", middle), ("0", worst)]
 
 
-RATING_FIELDS = ("visits", "agencies", "attitude", "publication", "feedback")
+RATING_FIELDS = ("attitude", "publication", "feedback")
 
 
 class RatingForm(forms.Form):
-    """The five Decree 61 indicators a citizen can judge (Circular 01/2018 Art. 13)."""
+    """The Decree 61 indicators only the citizen can judge (Circular 01/2018 Art. 13).
 
-    visits = forms.ChoiceField(
-        label=_("How many times did you have to come back to complete this dossier?"),
-        choices=_scale(
-            _("I did not have to come back"), _("I came back once"), _("I came back more than once")
-        ),
-        widget=forms.RadioSelect,
-    )
-    agencies = forms.ChoiceField(
-        label=_("Which offices did you have to deal with?"),
-        choices=_scale(
-            _("Only the one-stop desk"), _("One other office as well"), _("Several other offices")
-        ),
-        widget=forms.RadioSelect,
-    )
+    The times they came back and the agencies they dealt with are counted from
+    the dossier's own data (``onestop.services.data_indicators``), not asked.
+    """
+
     attitude = forms.ChoiceField(
         label=_("How did the officials treat you?"),
         choices=_scale(_("Politely and helpfully"), _("Acceptably"), _("Impolitely, or they caused trouble")),

@@ -39,14 +39,45 @@ class Sector(models.Model):
 
 
 class ServiceLevel(models.IntegerChoices):
+    """The 2011 levels (Decree 43/2011): kept as data for reports that still count them (the 2022 report)."""
+
     LEVEL_2 = 2, _("Level 2: forms online, filed in person")
     LEVEL_3 = 3, _("Level 3: filed and processed online")
     LEVEL_4 = 4, _("Level 4: paid and returned online")
 
 
+class OnlineClass(models.TextChoices):
+    """Decree 42/2022/NĐ-CP: an online public service is *toàn trình* (fully online: the
+    information, the filing and the processing all online, the result returned online or
+    by public post) or *một phần* (partly online: any online service that is not fully
+    online). A service with no online filing is neither."""
+
+    FULL = "full", _("Fully online")
+    PARTIAL = "partial", _("Partly online")
+    OFFLINE = "offline", _("Not online")
+
+
+# The class a service of a 2011 level gets when an administrator has not set one.
+LEVEL_ONLINE_CLASS = {
+    ServiceLevel.LEVEL_2: OnlineClass.OFFLINE,
+    ServiceLevel.LEVEL_3: OnlineClass.PARTIAL,
+    ServiceLevel.LEVEL_4: OnlineClass.FULL,
+}
+
+
+def online_q(mode: str) -> models.Q:
+    """Services of the Decree 42/2022 class ``mode`` (set, or implied by the 2011 level)."""
+    levels = [level for level, implied in LEVEL_ONLINE_CLASS.items() if implied == mode]
+    return models.Q(online_class=mode) | models.Q(online_class="", level__in=levels)
+
+
 class ServiceQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
+
+    def online(self, mode: str):
+        """Services of one Decree 42/2022 class: set so, or unset with a 2011 level that implies it."""
+        return self.filter(online_q(mode))
 
     def search(self, text: str):
         """Accent-insensitive full-text search on the folded column, best matches first.
@@ -74,12 +105,32 @@ class Service(models.Model):
     sector = models.ForeignKey(
         Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="services"
     )
-    level = models.PositiveSmallIntegerField(_("level"), choices=ServiceLevel.choices, db_index=True)
+    level = models.PositiveSmallIntegerField(
+        _("level (2011)"),
+        choices=ServiceLevel.choices,
+        db_index=True,
+        help_text=_("Decree 43/2011 level, kept for reports that still count levels 2, 3 and 4."),
+    )
+    online_class = models.CharField(
+        _("online service (Decree 42/2022)"),
+        max_length=8,
+        choices=OnlineClass.choices,
+        blank=True,
+        help_text=_("Empty: taken from the 2011 level (4 fully online, 3 partly online, 2 not online)."),
+    )
     receiving_units = models.ManyToManyField(
         Unit,
-        verbose_name=_("receiving units"),
+        verbose_name=_("competent units"),
         related_name="received_services",
-        help_text=_("Units whose one-stop desk receives this service."),
+        help_text=_("Units competent for this service: their one-stop desk receives it and they process it."),
+    )
+    receivable_anywhere = models.BooleanField(
+        _("received regardless of administrative boundary"),
+        default=False,
+        help_text=_(
+            "Phi địa giới (Decree 118/2025): every ward and commune desk of the province receives it "
+            "and routes the dossier to the competent unit."
+        ),
     )
     processing_days = models.PositiveSmallIntegerField(
         _("statutory time (working days)"),
@@ -116,12 +167,20 @@ class Service(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def online_mode(self) -> str:
+        """The Decree 42/2022 class: the one set, or the one the 2011 level implies."""
+        return self.online_class or LEVEL_ONLINE_CLASS.get(self.level, OnlineClass.OFFLINE)
+
+    def get_online_mode_display(self) -> str:
+        return str(OnlineClass(self.online_mode).label)
+
+    @property
     def files_online(self) -> bool:
-        return self.level >= ServiceLevel.LEVEL_3
+        return self.online_mode != OnlineClass.OFFLINE
 
     @property
     def pays_online(self) -> bool:
-        return self.level == ServiceLevel.LEVEL_4 and self.fee > 0
+        return self.online_mode == OnlineClass.FULL and self.fee > 0
 
 
 class ServiceStep(models.Model):
@@ -241,9 +300,28 @@ class Dossier(models.Model):
         Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="dossiers"
     )
     receiving_unit = models.ForeignKey(
-        Unit, verbose_name=_("receiving unit"), on_delete=models.PROTECT, related_name="received_dossiers"
+        Unit, verbose_name=_("receiving desk"), on_delete=models.PROTECT, related_name="received_dossiers"
     )
-    # Units involved (receiving unit and every step's unit): the scoping column.
+    # Phi địa giới: the desk that received the dossier and the unit competent to decide it
+    # may differ. Empty on rows older than the field: the receiving unit was competent.
+    competent_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("competent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="competent_dossiers",
+    )
+    # Circular 03/2025 Art. 5: why a walk-in dossier's papers were not scanned (empty: scanned).
+    scan_exemption = models.ForeignKey(
+        "ScanExemption",
+        verbose_name=_("not scanned because"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Units involved (receiving desk, competent unit, every step's unit): the scoping column.
     unit_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.ONLINE)
     status = models.CharField(
@@ -351,6 +429,15 @@ class Dossier(models.Model):
         return self.applicant_name
 
     @property
+    def competent_unit_or_desk(self) -> Unit:
+        return self.competent_unit if self.competent_unit_id else self.receiving_unit
+
+    @property
+    def received_elsewhere(self) -> bool:
+        """Received by another unit's desk (phi địa giới)."""
+        return bool(self.competent_unit_id and self.competent_unit_id != self.receiving_unit_id)
+
+    @property
     def current_step(self) -> DossierStep | None:
         for step in self.steps.all():
             if step.status == DossierStep.Status.ACTIVE:
@@ -399,6 +486,14 @@ class DossierStep(models.Model):
     started_at = models.DateTimeField(_("received at"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     finished_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed over by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     timeliness = models.CharField(_("timeliness"), max_length=8, choices=Timeliness.choices, blank=True)
 
     class Meta:
@@ -435,10 +530,16 @@ class DossierFile(StoredFile):
         APPLICATION = "application", _("Application document")
         SUPPLEMENT = "supplement", _("Supplement")
         RESULT = "result", _("Result")
+        SCAN = "scan", _("Scanned at the desk")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="files")
     required_document = models.ForeignKey(
-        RequiredDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        RequiredDocument,
+        verbose_name=_("answers the required document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.APPLICATION)
     file = models.FileField(upload_to="dossiers/%Y/%m/")
@@ -506,14 +607,25 @@ class Payment(models.Model):
 
 
 class Rating(models.Model):
-    """The citizen's evaluation of a returned dossier (Decree 61 Art. 29-32)."""
+    """The citizen's answers about a returned dossier (Decree 61 Art. 29-32).
+
+    The citizen answers only what the system cannot know: publication, attitude
+    and answers to their questions. ``visits`` and ``agencies`` were asked
+    before the system counted them (rows of that time keep them); they are no
+    longer asked, see :class:`Evaluation`.
+    """
 
     SCORE = [(0, "0"), (1, "1"), (2, "2")]
+    ANSWERED = ("attitude", "publication", "feedback")
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
     created_at = models.DateTimeField(auto_now_add=True)
-    visits = models.PositiveSmallIntegerField(_("times you had to come back"), choices=SCORE)
-    agencies = models.PositiveSmallIntegerField(_("agencies you had to contact"), choices=SCORE)
+    visits = models.PositiveSmallIntegerField(
+        _("times you had to come back"), choices=SCORE, null=True, blank=True, editable=False
+    )
+    agencies = models.PositiveSmallIntegerField(
+        _("agencies you had to contact"), choices=SCORE, null=True, blank=True, editable=False
+    )
     attitude = models.PositiveSmallIntegerField(_("attitude of the officials"), choices=SCORE)
     publication = models.PositiveSmallIntegerField(_("clarity of the published procedure"), choices=SCORE)
     feedback = models.PositiveSmallIntegerField(_("answers to your questions"), choices=SCORE)
@@ -528,8 +640,80 @@ class Rating(models.Model):
 
     @property
     def average(self) -> float:
-        scores = [self.visits, self.agencies, self.attitude, self.publication, self.feedback]
+        scores = [getattr(self, name) for name in self.ANSWERED]
         return round(sum(scores) / len(scores), 1)
+
+
+class Evaluation(models.Model):
+    """The Decree 61/2018 evaluation of one returned dossier (Art. 29-32; Circular 01/2018 Art. 12-15).
+
+    Made when the result is returned, whether the citizen rates it or not.
+    Indicators the system knows come from the dossier's own data: 1 the total
+    time (early 2, on time 1, late 0), 2 each unit's time (the worst step,
+    scored the same way), 3 the times the applicant had to come back (none 2,
+    once 1, more 0), 4 the agencies the applicant had to deal with (the desk
+    alone 2, one more 1, more 0). The citizen's rating fills in the rest: 6
+    publication, 7 attitude, 8 answers to their questions (empty until they
+    rate). Indicators 5 (the desk's model) and 9 (the online share) belong to
+    a unit, not a dossier, and are published as unit figures.
+    """
+
+    DATA = ("total_time", "unit_time", "visits", "agencies")
+    CITIZEN = ("publication", "attitude", "feedback")
+    INDICATORS = DATA + CITIZEN
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="evaluation")
+    # Copied from the dossier so the statistics group and filter on this table alone.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField()
+    total_time = models.PositiveSmallIntegerField(_("1. total time"))
+    unit_time = models.PositiveSmallIntegerField(_("2. each unit's time"))
+    visits = models.PositiveSmallIntegerField(_("3. times the applicant came back"))
+    agencies = models.PositiveSmallIntegerField(_("4. agencies contacted"))
+    publication = models.PositiveSmallIntegerField(
+        _("6. publication of the procedure"), null=True, blank=True
+    )
+    attitude = models.PositiveSmallIntegerField(_("7. attitude of the officials"), null=True, blank=True)
+    feedback = models.PositiveSmallIntegerField(_("8. answers to questions"), null=True, blank=True)
+    rated = models.BooleanField(_("rated by the applicant"), default=False)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        indexes = [models.Index(fields=["returned_at", "unit"], name="evaluation_returned_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.score}"
+
+    @property
+    def score(self) -> int:
+        """The points of the indicators known for this dossier."""
+        return sum(getattr(self, name) or 0 for name in self.INDICATORS)
+
+
+class ScanExemption(models.Model):
+    """Why a walk-in dossier's papers are not scanned into the electronic dossier.
+
+    Circular 03/2025/TT-VPCP Art. 5 (as read in ../shared/DOMAIN.md §6): papers
+    are scanned at the desk except for dossiers filed online, papers only shown
+    for comparison, verification results and secret documents. The article's
+    exact wording could not be checked here, so the list is data an
+    administrator edits, seeded with those four.
+    """
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("reason"), max_length=300)
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("reason for not scanning")
+        verbose_name_plural = _("reasons for not scanning")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Notification(OutboxMessage):

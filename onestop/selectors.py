@@ -23,12 +23,13 @@ from onestop.models import (
     DossierEvent,
     DossierStatus,
     DossierStep,
+    OnlineClass,
     Service,
-    ServiceLevel,
 )
 from portal import roles, workdays
-from portal.models import Unit
+from portal.models import Unit, UnitKind
 from portal.scoping import visible_unit_q
+from portal.text import natural_key
 
 ACTIVE = DossierStep.Status.ACTIVE
 
@@ -205,13 +206,13 @@ def queue_counts(user) -> dict[str, int]:
     }
 
 
-def queue_units(user) -> QuerySet:
+def queue_units(user) -> list[Unit]:
     """The units a user may filter by: active visible units that receive or process a service."""
     from onestop.models import ServiceStep
 
     receives = Exists(Service.receiving_units.through.objects.filter(unit_id=OuterRef("pk")))
     processes = Exists(ServiceStep.objects.filter(unit_id=OuterRef("pk")))
-    return Unit.objects.visible_to(user).active().filter(receives | processes).order_by("path")
+    return naturally(Unit.objects.visible_to(user).active().filter(receives | processes))
 
 
 @counted("units")
@@ -269,11 +270,61 @@ def search_dossiers(queryset: QuerySet, term: str) -> QuerySet:
 # --- the desk -------------------------------------------------------------------------
 
 
+# --- phi địa giới: which desks receive a service, which units decide it --------------------
+
+COMMUNE_LEVEL = (UnitKind.WARD, UnitKind.COMMUNE)
+
+
+def _province_path(unit: Unit) -> str:
+    """The path of the top of ``unit``'s tree (the province, or the city of the 2022 demo)."""
+    parts = [p for p in (unit.path or "").split("/") if p]
+    return f"/{parts[0]}/" if parts else f"/{unit.pk}/"
+
+
+def receives_anywhere_q(unit: Unit, prefix: str = "") -> Q:
+    """Services ``unit``'s desk receives regardless of boundary (Decree 118/2025): flagged so,
+    when ``unit`` is a ward or commune and the service's competent units are in its province."""
+    if unit.kind not in COMMUNE_LEVEL:
+        return Q(pk__in=[])
+    return Q(
+        **{
+            f"{prefix}receivable_anywhere": True,
+            f"{prefix}receiving_units__path__startswith": _province_path(unit),
+        }
+    )
+
+
+def desk_services(unit: Unit | None) -> QuerySet:
+    """Active services ``unit``'s one-stop desk receives: its own, and the boundary-free ones."""
+    if unit is None:
+        return Service.objects.none()
+    own = Q(receiving_units=unit.pk)
+    ids = Service.objects.active().filter(own | receives_anywhere_q(unit)).values("pk")
+    return Service.objects.filter(pk__in=ids)
+
+
+def receives(unit: Unit, service: Service) -> bool:
+    return desk_services(unit).filter(pk=service.pk).exists()
+
+
+def competent_units_for(service: Service, receiving_unit: Unit | None = None) -> QuerySet:
+    """The units competent for ``service`` (the province's, when received elsewhere), in natural order."""
+    units = service.receiving_units.filter(active=True)
+    if receiving_unit is not None and not units.filter(pk=receiving_unit.pk).exists():
+        units = units.filter(path__startswith=_province_path(receiving_unit))
+    return units
+
+
+def naturally(units) -> list[Unit]:
+    """Units in natural name order: Phường 1, Phường 2, … Phường 10 (not 1, 10, 2)."""
+    return sorted(units, key=lambda u: natural_key(u.name))
+
+
 def walk_in_services(user) -> QuerySet:
-    """Active services whose one-stop desk is the user's unit."""
+    """Active services the user's one-stop desk receives (its own and boundary-free ones)."""
     if not user.unit_id:
         return Service.objects.none()
-    return Service.objects.active().filter(receiving_units=user.unit_id).select_related("sector")
+    return desk_services(user.unit).select_related("sector")
 
 
 def unit_staff(unit_id: int) -> QuerySet:
@@ -445,4 +496,4 @@ def public_history(dossier: Dossier) -> list[dict]:
 
 
 def delivers_online(dossier: Dossier) -> bool:
-    return dossier.service.level == ServiceLevel.LEVEL_4
+    return dossier.service.online_mode == OnlineClass.FULL

@@ -26,6 +26,7 @@ from onestop.models import (
     DossierFile,
     DossierStatus,
     DossierStep,
+    Evaluation,
     Notification,
     Payment,
     PaymentStatus,
@@ -68,6 +69,7 @@ __all__ = [
     "rate_dossier",
     "withdraw_dossier",
     "stop_processing",
+    "evaluate",
     "start_payment",
     "next_dossier_code",
 ]
@@ -101,8 +103,34 @@ def _notify_citizen(dossier: Dossier, kind: str, suffix: str = "") -> None:
 
 
 def _refresh_units(dossier: Dossier) -> None:
-    ids = {dossier.receiving_unit_id, *dossier.steps.values_list("unit_id", flat=True)}
+    """The scoping column: the receiving desk sees what it received, the competent unit
+    and every step's unit what they handle; no other unit sees the dossier."""
+    ids = {
+        dossier.receiving_unit_id,
+        dossier.competent_unit_id,
+        *dossier.steps.values_list("unit_id", flat=True),
+    }
     dossier.unit_ids = sorted(i for i in ids if i)
+
+
+def _competent_unit(service: Service, receiving_unit: Unit, competent_unit: Unit | None) -> Unit:
+    """The unit that decides a dossier received at ``receiving_unit``'s desk.
+
+    A service is received by its competent units' desks, and, when it is flagged
+    receivable regardless of boundary (phi địa giới, Decree 118/2025), by every
+    ward and commune desk of the province, which routes it to the competent unit.
+    """
+    from onestop.selectors import competent_units_for, receives
+
+    if not receives(receiving_unit, service):
+        raise ValidationError({"receiving_unit": [_("This unit does not receive this service.")]})
+    if competent_unit is None:
+        if competent_units_for(service, receiving_unit).filter(pk=receiving_unit.pk).exists():
+            return receiving_unit
+        raise ValidationError({"competent_unit": [_("Choose the unit competent to decide the dossier.")]})
+    if not competent_units_for(service, receiving_unit).filter(pk=competent_unit.pk).exists():
+        raise ValidationError({"competent_unit": [_("This unit is not competent for this service.")]})
+    return competent_unit
 
 
 def next_dossier_code(unit: Unit, day: date | None = None) -> str:
@@ -167,6 +195,9 @@ def _plan_steps(dossier: Dossier) -> None:
     """Create the dossier's steps from the service's chain (once, at acceptance)."""
     if dossier.steps.exists():
         return
+    # Steps without a unit of their own are the competent unit's (the receiving desk's
+    # own unit unless the dossier was received elsewhere, phi địa giới).
+    competent_id = dossier.competent_unit_id or dossier.receiving_unit_id
     steps = []
     for template in dossier.service.steps.all().order_by("order"):
         steps.append(
@@ -174,17 +205,17 @@ def _plan_steps(dossier: Dossier) -> None:
                 dossier=dossier,
                 order=template.order,
                 name=template.name,
-                unit_id=template.unit_id or dossier.receiving_unit_id,
+                unit_id=template.unit_id or competent_id,
                 working_days=template.working_days,
             )
         )
-    if not steps:  # a service without a chain is processed by the receiving unit
+    if not steps:  # a service without a chain is processed by the competent unit
         steps.append(
             DossierStep(
                 dossier=dossier,
                 order=1,
                 name=_("Processing"),
-                unit_id=dossier.receiving_unit_id,
+                unit_id=competent_id,
                 working_days=dossier.service.processing_days,
             )
         )
@@ -255,18 +286,23 @@ def _restart_clock(dossier: Dossier, active: DossierStep, now) -> date:
 
 @transaction.atomic
 def create_draft(
-    service: Service, receiving_unit: Unit, data: dict, user=None, channel=Channel.ONLINE
+    service: Service,
+    receiving_unit: Unit,
+    data: dict,
+    user=None,
+    channel=Channel.ONLINE,
+    competent_unit: Unit | None = None,
 ) -> Dossier:
     if not service.active:
         raise ValidationError(_("This service is no longer offered."))
     if channel == Channel.ONLINE and not service.files_online:
         raise ValidationError(_("This service is filed in person or by post, not online."))
-    if not service.receiving_units.filter(pk=receiving_unit.pk).exists():
-        raise ValidationError({"receiving_unit": [_("This unit does not receive this service.")]})
+    competent = _competent_unit(service, receiving_unit, competent_unit)
     cleaned = _clean_applicant(data)
     dossier = Dossier(
         service=service,
         receiving_unit=receiving_unit,
+        competent_unit=competent,
         channel=channel,
         status=DossierStatus.DRAFT,
         applicant_user=user if getattr(user, "is_authenticated", False) and not user.is_staff else None,
@@ -275,7 +311,7 @@ def create_draft(
         consent_at=timezone.now() if data.get("consent") else None,
         **cleaned,
     )
-    dossier.unit_ids = [receiving_unit.pk]
+    dossier.unit_ids = sorted({receiving_unit.pk, competent.pk})
     dossier.save()
     _event(dossier, DossierAction.CREATE_DRAFT, user, "")
     return dossier
@@ -302,7 +338,7 @@ def attach_file(dossier: Dossier, uploaded, actor, required_document=None, kind=
     """Check an upload by content and store it privately under a generated name."""
     checked = check_upload(uploaded, CITIZEN_DOCUMENTS)  # before the lock: a bad file writes nothing
     locked = _locked(dossier)
-    if kind == DossierFile.Kind.APPLICATION and locked.status != DossierStatus.DRAFT:
+    if kind in (DossierFile.Kind.APPLICATION, DossierFile.Kind.SCAN) and locked.status != DossierStatus.DRAFT:
         raise WorkflowError(_("Documents can be added only to a draft; use supplements afterwards."))
     if required_document is not None and required_document.service_id != locked.service_id:
         raise ValidationError(_("This document does not belong to the service."))
@@ -416,15 +452,42 @@ def confirm_payment(
 
 
 @transaction.atomic
-def register_walk_in(service: Service, officer, data: dict, channel=Channel.DESK, documents=()) -> Dossier:
+def register_walk_in(
+    service: Service,
+    officer,
+    data: dict,
+    channel=Channel.DESK,
+    documents=(),
+    competent_unit: Unit | None = None,
+    scans=(),
+    scan_exemption=None,
+) -> Dossier:
     """A dossier brought to the desk: recorded and numbered, then checked (accept / supplement / refuse).
 
     ``documents``: the service's required documents the officer checked as received (kept in the event).
+    ``competent_unit``: the unit that decides it when the desk receives another unit's service
+    (phi địa giới); the code is the receiving desk's.
+    ``scans``: ``(required document or None, uploaded file)`` pairs: the paper documents scanned
+    into the electronic dossier (Circular 03/2025 Art. 5), unless ``scan_exemption`` says why not.
     """
     unit = officer.unit
     if unit is None or not (officer.is_superuser or officer.has_role(roles.ONESTOP_OFFICER)):
         raise WorkflowError(_("Only one-stop officers take this step."))
-    dossier = create_draft(service, unit, data, channel=channel)
+    scans = [(doc, f) for doc, f in scans if f]
+    for _doc, f in scans:  # validate every file before any write
+        check_upload(f, CITIZEN_DOCUMENTS)
+    if scans and scan_exemption is not None:
+        raise ValidationError(
+            {"scan_exemption": [_("Either scan the documents or give the reason, not both.")]}
+        )
+    if not scans and scan_exemption is None:
+        raise ValidationError(
+            {"scan_exemption": [_("Scan the paper documents, or give the reason they are not scanned.")]}
+        )
+    dossier = create_draft(service, unit, data, channel=channel, competent_unit=competent_unit)
+    for doc, f in scans:
+        attach_file(dossier, f, officer, required_document=doc, kind=DossierFile.Kind.SCAN)
+    dossier.scan_exemption = scan_exemption
     now = timezone.now()
     dossier.status = DossierStatus.SUBMITTED
     dossier.code = next_dossier_code(unit, workdays.local(now).date())
@@ -460,11 +523,15 @@ def accept_dossier(dossier: Dossier, officer, note: str = "") -> Dossier:
 
 
 def _clean_items(items: list[dict]) -> list[dict]:
-    cleaned = [
-        {"name": (i.get("name") or "").strip(), "reason": (i.get("reason") or "").strip()}
-        for i in items
-        if (i.get("name") or "").strip()
-    ]
+    """Each item: its name, its reason and, when picked from the service's list, the document's id."""
+    cleaned = []
+    for i in items:
+        if not (i.get("name") or "").strip():
+            continue
+        item = {"name": i["name"].strip(), "reason": (i.get("reason") or "").strip()}
+        if i.get("document_id"):
+            item["document_id"] = int(i["document_id"])
+        cleaned.append(item)
     if not cleaned:
         raise ValidationError(_("List every missing item, with its reason."))
     if any(not i["reason"] for i in cleaned):
@@ -477,6 +544,9 @@ def request_supplement(dossier: Dossier, user, items: list[dict], note: str = ""
     """Form 02 at reception, or a processing unit's request within 3 working days of receipt."""
     items = _clean_items(items)
     locked = _locked(dossier)
+    own = set(locked.service.documents.values_list("pk", flat=True))
+    if any(i.get("document_id") not in own for i in items if "document_id" in i):
+        raise ValidationError(_("This document does not belong to the service."))
     action = (
         wf.REQUEST_SUPPLEMENT
         if locked.status == DossierStatus.SUBMITTED
@@ -520,16 +590,22 @@ def reject_dossier(dossier: Dossier, officer, reasons: str) -> Dossier:
 @transaction.atomic
 def provide_supplement(dossier: Dossier, actor, files=(), note: str = "") -> Dossier:
     """The missing documents arrived. At reception the dossier is checked again;
-    during processing the whole processing time restarts from zero (:func:`_restart_clock`)."""
-    for f in files:  # validate every file before any write
+    during processing the whole processing time restarts from zero (:func:`_restart_clock`).
+
+    ``files``: uploaded files, or ``(required document or None, file)`` pairs saying which
+    required document each one answers.
+    """
+    files = [f if isinstance(f, tuple) else (None, f) for f in files]
+    files = [(doc, f) for doc, f in files if f]
+    for _doc, f in files:  # validate every file before any write
         check_upload(f)
     locked = _locked(dossier)
     request = locked.supplement_requests.filter(answered_at__isnull=True).last()
     action = wf.RESUME_PROCESSING if request and request.stage == "processing" else wf.PROVIDE_SUPPLEMENT
     to_status = wf.check(locked, action, actor)
     from_status = locked.status
-    for f in files:
-        attach_file(locked, f, actor, kind=DossierFile.Kind.SUPPLEMENT)
+    for doc, f in files:
+        attach_file(locked, f, actor, required_document=doc, kind=DossierFile.Kind.SUPPLEMENT)
     now = timezone.now()
     request.answered_at = now
     request.save(update_fields=["answered_at"])
@@ -578,12 +654,13 @@ def _timeliness(done_on: date, due: date) -> str:
     return Timeliness.LATE
 
 
-def _finish_active_step(dossier: Dossier, now) -> DossierStep:
+def _finish_active_step(dossier: Dossier, now, user=None) -> DossierStep:
     step = dossier.steps.select_for_update().get(status=DossierStep.Status.ACTIVE)
     step.status = DossierStep.Status.DONE
     step.finished_at = now
+    step.finished_by = actor_user(user)
     step.timeliness = _timeliness(workdays.local(now).date(), step.due_date)
-    step.save(update_fields=["status", "finished_at", "timeliness"])
+    step.save(update_fields=["status", "finished_at", "finished_by", "timeliness"])
     return step
 
 
@@ -592,7 +669,7 @@ def hand_over(dossier: Dossier, user, note: str = "") -> DossierStep:
     """Liên thông: the current unit hands the dossier to the next unit of the chain."""
     locked, from_status, _to = _transition(dossier, wf.HAND_OVER, user)
     now = timezone.now()
-    done = _finish_active_step(locked, now)
+    done = _finish_active_step(locked, now, user)
     following = locked.steps.filter(order__gt=done.order).order_by("order").first()
     following.status = DossierStep.Status.ACTIVE
     following.started_at = now
@@ -628,7 +705,7 @@ def approve_dossier(dossier: Dossier, leader, note: str = "") -> Dossier:
     """
     locked, from_status, _to = _transition(dossier, wf.APPROVE, leader)
     now = timezone.now()
-    _finish_active_step(locked, now)
+    _finish_active_step(locked, now, leader)
     locked.decided_at = now
     locked.result_note = note
     locked.save()
@@ -690,7 +767,7 @@ def refuse_dossier(dossier: Dossier, user, reasons: str) -> Dossier:
     locked, from_status, _to = _transition(dossier, wf.REFUSE, user)
     now = timezone.now()
     if locked.steps.filter(status=DossierStep.Status.ACTIVE).exists():
-        _finish_active_step(locked, now)
+        _finish_active_step(locked, now, user)
     locked.result_note = reasons.strip()
     locked.decided_at = now
     locked.save()
@@ -742,7 +819,7 @@ def _stop(dossier: Dossier, action: str, actor, reasons: str) -> Dossier:
     locked, from_status, _to = _transition(dossier, action, actor)
     now = timezone.now()
     if locked.steps.filter(status=DossierStep.Status.ACTIVE).exists():
-        _finish_active_step(locked, now)
+        _finish_active_step(locked, now, actor)
     locked.result_note = reasons.strip()
     locked.decided_at = now
     locked.save()
@@ -776,20 +853,73 @@ def return_result(dossier: Dossier, officer, note: str = "") -> Dossier:
     locked.returned_at = now
     locked.timeliness = _timeliness(workdays.local(now).date(), locked.original_due_date or locked.due_date)
     locked.save()
+    evaluate(locked)
     _event(locked, wf.RETURN_RESULT, officer, from_status, note, timeliness=locked.timeliness)
     return locked
 
 
+TIMELINESS_POINTS = {Timeliness.EARLY: 2, Timeliness.ON_TIME: 1, Timeliness.LATE: 0}
+
+
+def _count_points(count: int) -> int:
+    """Decree 61 indicators 3 and 4: none (or only the desk) 2 points, one 1 point, more 0."""
+    return 2 if count <= 0 else 1 if count == 1 else 0
+
+
+def data_indicators(dossier: Dossier) -> dict[str, int]:
+    """The Decree 61 indicators the system knows from a returned dossier's own data.
+
+    1 total time: the dossier's timeliness against the first appointment date.
+    2 each unit's time: the worst of its steps (a late step 0, an on-time one 1, all early 2).
+    3 times the applicant came back: visits in person beyond the one that filed a walk-in
+      dossier (an online dossier's every visit is a coming back).
+    4 agencies contacted: the units, other than the receiving desk, that asked the applicant
+      for supplements (under the one-stop rule the applicant deals with the desk alone).
+    """
+    steps = set(dossier.steps.filter(status=DossierStep.Status.DONE).values_list("timeliness", flat=True))
+    unit_time = 0 if Timeliness.LATE in steps else 1 if Timeliness.ON_TIME in steps else 2
+    first_visit = 1 if dossier.channel == Channel.DESK else 0
+    others = (
+        dossier.supplement_requests.exclude(unit_id=dossier.receiving_unit_id)
+        .values("unit_id")
+        .distinct()
+        .count()
+    )
+    return {
+        "total_time": TIMELINESS_POINTS.get(dossier.timeliness, 0),
+        "unit_time": unit_time,
+        "visits": _count_points(max(dossier.visits - first_visit, 0)),
+        "agencies": _count_points(others),
+    }
+
+
+def evaluate(dossier: Dossier) -> Evaluation:
+    """Score a returned dossier (every one, rated or not): the data indicators now, the
+    citizen's answers when they rate it. Idempotent."""
+    values = {
+        "unit_id": dossier.receiving_unit_id,
+        "returned_at": dossier.returned_at,
+        **data_indicators(dossier),
+    }
+    rating = Rating.objects.filter(dossier=dossier).first()
+    if rating is not None:
+        values.update({name: getattr(rating, name) for name in Evaluation.CITIZEN}, rated=True)
+    evaluation, _created = Evaluation.objects.update_or_create(dossier=dossier, defaults=values)
+    return evaluation
+
+
 @transaction.atomic
 def rate_dossier(dossier: Dossier, actor, scores: dict, comment: str = "") -> Rating:
+    """The citizen answers what the system cannot know (publication, attitude, answers)."""
     locked = _locked(dossier)
     wf.check(locked, wf.RATE, actor)
-    fields = ("visits", "agencies", "attitude", "publication", "feedback")
+    fields = Rating.ANSWERED
     errors = {f: [_("Choose 0, 1 or 2.")] for f in fields if scores.get(f) not in (0, 1, 2)}
     if errors:
         raise ValidationError(errors)
     rating = Rating.objects.create(
         dossier=locked, comment=(comment or "").strip(), **{f: scores[f] for f in fields}
     )
+    evaluate(locked)
     _event(locked, wf.RATE, actor, locked.status, average=rating.average)
     return rating

@@ -11,22 +11,34 @@ Every figure is computed in SQL: one grouped query per table for all units
 City totals are sums of the unit rows, averages weighted by their counts.
 
 The Decree 61 score is the sum of the indicators per dossier divided by the
-dossiers, one decimal. Computed here, for dossiers returned in the period
-and rated by the applicant: indicator 1 (total time: early 2, on time 1,
-late 0), 2 (each unit's time: the worst step, scored the same way) and the
-five the applicant answers (3 times they came back, 4 agencies contacted,
-6 publication, 7 attitude, 8 answers to feedback). Indicators 5 (the desk
-model) and 9 (online share, a unit-level figure) are not per-dossier data,
-so the score is out of ``SCORE_MAX`` = 14 points.
+dossiers, one decimal. Every dossier returned in the period is scored,
+rated or not (:class:`onestop.models.Evaluation`, made when the result is
+returned): indicators 1 (total time), 2 (each unit's time), 3 (times the
+applicant came back) and 4 (agencies contacted) from the dossier's data;
+6 (publication), 7 (attitude) and 8 (answers to questions) from the
+applicant's rating when there is one. Each indicator is published as its
+mean over the dossiers that have it, and the unit's score is the sum of
+those means (with every indicator known, exactly the sum of the points
+divided by the dossiers). Indicators 5 (the desk model) and 9 (online
+share, published as its own figure) are unit-level, so the score is out of
+``SCORE_MAX`` = 14 points.
+
+Decision 766/QĐ-TTg (23 June 2022) measures the service to citizens in real
+time in six groups: publicity and transparency, progress of resolution,
+online public services, online payment, satisfaction, and digitisation of
+dossiers (each with its own points, out of 100 at provincial level; the
+per-indicator maxima are not confirmed here, so no 766 points are computed).
+The figures the desk's own data gives for four of them are published as
+shares: on time (progress), filed online, paid online (of the dossiers with a
+fee) and digitised (walk-in dossiers whose papers were scanned at the desk).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Count, Exists, F, IntegerField, Min, OuterRef, Q, Sum, Value, When
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,15 +46,20 @@ from django.utils.translation import gettext_lazy
 from onestop.models import (
     Channel,
     Dossier,
+    DossierFile,
     DossierStatus,
     DossierStep,
-    Rating,
+    Evaluation,
+    OnlineClass,
+    PaymentStatus,
     Service,
     ServiceLevel,
     Timeliness,
+    online_q,
 )
 from portal import workdays
 from portal.models import Unit, UnitKind
+from portal.text import natural_key
 
 SCORE_INDICATORS = 7
 SCORE_MAX = 2 * SCORE_INDICATORS
@@ -128,6 +145,10 @@ def _mean(total: int, count: int, per: int = 1) -> float | None:
     return round(total / (count * per), 1) if count else None
 
 
+def _mean2(total: int, count: int) -> float | None:
+    return round(total / count, 2) if count else None
+
+
 @dataclass
 class UnitFigures:
     """Dossiers of one receiving unit in a period (``unit`` None: the city's totals)."""
@@ -143,7 +164,26 @@ class UnitFigures:
     overdue: int = 0
     rated: int = 0
     rating_points: int = 0
-    score_points: int = 0
+    evaluated: int = 0
+    fee_dossiers: int = 0
+    paid_online: int = 0
+    walk_in: int = 0
+    digitised: int = 0
+    # Decree 61 indicators: points and the number of dossiers that have each.
+    total_time_points: int = 0
+    total_time_count: int = 0
+    unit_time_points: int = 0
+    unit_time_count: int = 0
+    visits_points: int = 0
+    visits_count: int = 0
+    agencies_points: int = 0
+    agencies_count: int = 0
+    publication_points: int = 0
+    publication_count: int = 0
+    attitude_points: int = 0
+    attitude_count: int = 0
+    feedback_points: int = 0
+    feedback_count: int = 0
 
     @property
     def resolved(self) -> int:
@@ -165,13 +205,33 @@ class UnitFigures:
 
     @property
     def rating(self) -> float | None:
-        """Mean of the ratings' averages (0-2), one decimal."""
-        return _mean(self.rating_points, self.rated, per=5)
+        """Mean of the applicants' answers (0-2), one decimal."""
+        return _mean(self.rating_points, self.rated, per=len(Evaluation.CITIZEN))
+
+    @property
+    def indicators(self) -> list[tuple[str, float | None]]:
+        """(indicator, its mean over the dossiers that have it, two decimals) in the decree's order."""
+        return [
+            (name, _mean2(getattr(self, f"{name}_points"), getattr(self, f"{name}_count")))
+            for name in Evaluation.INDICATORS
+        ]
 
     @property
     def score(self) -> float | None:
-        """Decree 61 score: points ÷ rated dossiers, one decimal, out of SCORE_MAX."""
-        return _mean(self.score_points, self.rated)
+        """Decree 61 score out of SCORE_MAX: the sum of the indicators' means, one decimal."""
+        if not self.evaluated:
+            return None
+        return round(sum(mean for _name, mean in self.indicators if mean is not None), 1)
+
+    @property
+    def paid_online_share(self) -> float | None:
+        """Decision 766, online payment: dossiers with a fee paid online, in percent."""
+        return _share(self.paid_online, self.fee_dossiers)
+
+    @property
+    def digitised_share(self) -> float | None:
+        """Decision 766, digitisation: walk-in dossiers whose papers were scanned, in percent."""
+        return _share(self.digitised, self.walk_in)
 
 
 @dataclass
@@ -211,29 +271,6 @@ def _points(*expressions):
     return total
 
 
-def _timeliness_points(lookup: str = "timeliness"):
-    return Case(
-        When(**{lookup: Timeliness.EARLY}, then=Value(2)),
-        When(**{lookup: Timeliness.ON_TIME}, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-
-
-def _worst_step_points():
-    """Indicator 2: every unit's own time, scored by the worst step of the dossier."""
-    steps = DossierStep.objects.filter(dossier=OuterRef("dossier_id"), status=DossierStep.Status.DONE)
-    return Case(
-        When(Exists(steps.filter(timeliness=Timeliness.LATE)), then=Value(0)),
-        When(Exists(steps.filter(timeliness=Timeliness.ON_TIME)), then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-
-
-RATING_FIELDS = ("visits", "agencies", "attitude", "publication", "feedback")
-
-
 def _cutoff(period: Period, now: datetime | None) -> datetime:
     """The end of the period, or now if the period is not over."""
     now = now or timezone.now()
@@ -253,6 +290,7 @@ def receiving_figures(period: Period, unit_ids=None, now=None) -> list[UnitFigur
     closed_before_cutoff = Q(returned_at__lt=cutoff) | Q(status__in=decided, decided_at__lt=cutoff)
     open_at_cutoff = Q(received_at__lt=cutoff) & ~closed_before_cutoff
 
+    scans = DossierFile.objects.filter(dossier=OuterRef("pk"), kind=DossierFile.Kind.SCAN)
     # Only dossiers received before the end and not closed before the start matter.
     dossiers = Dossier.objects.filter(received_at__lt=end).exclude(returned_at__lt=start)
     dossiers = dossiers.exclude(status__in=decided, decided_at__lt=start)
@@ -270,35 +308,36 @@ def receiving_figures(period: Period, unit_ids=None, now=None) -> list[UnitFigur
             refused=Count("pk", filter=refused),
             in_progress=Count("pk", filter=open_at_cutoff),
             overdue=Count("pk", filter=open_at_cutoff & Q(due_date__lt=workdays.local(cutoff).date())),
+            fee_dossiers=Count("pk", filter=received & Q(fee_amount__gt=0)),
+            paid_online=Count("pk", filter=received & Q(fee_amount__gt=0, payment_status=PaymentStatus.PAID)),
+            walk_in=Count("pk", filter=received & ~Q(channel=Channel.ONLINE)),
+            digitised=Count("pk", filter=received & ~Q(channel=Channel.ONLINE) & Q(Exists(scans))),
         )
     )
     by_unit = {row.pop("receiving_unit_id"): row for row in rows}
-    for unit_id, row in _ratings(period, unit_ids).items():
+    for unit_id, row in _evaluations(period, unit_ids).items():
         by_unit.setdefault(unit_id, {}).update(row)
     units = _units(set(by_unit) | _receiving_unit_ids(unit_ids))
     return [UnitFigures(unit=unit, **by_unit.get(unit.pk, {})) for unit in units]
 
 
-def _ratings(period: Period, unit_ids=None) -> dict[int, dict]:
-    """Ratings of the dossiers returned in the period, and their Decree 61 points, per unit."""
-    ratings = Rating.objects.filter(
-        dossier__returned_at__gte=period.start_at, dossier__returned_at__lt=period.end_at
-    )
+def _evaluations(period: Period, unit_ids=None) -> dict[int, dict]:
+    """The Decree 61 evaluations of the dossiers returned in the period, per receiving unit:
+    every indicator's points and how many dossiers have it, in one grouped query."""
+    evaluations = Evaluation.objects.filter(returned_at__gte=period.start_at, returned_at__lt=period.end_at)
     if unit_ids is not None:
-        ratings = ratings.filter(dossier__receiving_unit_id__in=unit_ids)
-    answers = _points(*(F(name) for name in RATING_FIELDS))
-    rows = (
-        ratings.order_by()
-        .values("dossier__receiving_unit_id")
-        .annotate(
-            rated=Count("pk"),
-            rating_points=Sum(answers),
-            score_points=Sum(
-                _points(_timeliness_points("dossier__timeliness"), _worst_step_points(), answers)
-            ),
-        )
-    )
-    return {row.pop("dossier__receiving_unit_id"): row for row in rows}
+        evaluations = evaluations.filter(unit_id__in=unit_ids)
+    # Annotation names must not shadow the model's fields (``rated``, ``visits``…) the filters use.
+    figures = {
+        "n_evaluated": Count("pk"),
+        "n_rated": Count("pk", filter=Q(rated=True)),
+        "n_rating_points": Sum(_points(*(F(name) for name in Evaluation.CITIZEN)), filter=Q(rated=True)),
+    }
+    for name in Evaluation.INDICATORS:
+        figures[f"n_{name}_points"] = Sum(name)
+        figures[f"n_{name}_count"] = Count(name)
+    rows = evaluations.order_by().values("unit_id").annotate(**figures)
+    return {row.pop("unit_id"): {k[2:]: v or 0 for k, v in row.items()} for row in rows}
 
 
 def processing_figures(period: Period, unit_ids=None, now=None) -> list[StepFigures]:
@@ -335,26 +374,25 @@ def _receiving_unit_ids(unit_ids) -> set[int]:
     return set(ids.values_list("unit_id", flat=True).distinct())
 
 
-def _natural(text: str):
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text)]
-
-
 def _units(ids: set[int]) -> list[Unit]:
     """The units, the city first, then wards and communes, in natural name order."""
     units = Unit.objects.filter(pk__in=ids)
-    return sorted(units, key=lambda u: (KIND_ORDER.get(u.kind, 3), _natural(u.name)))
+    return sorted(units, key=lambda u: (KIND_ORDER.get(u.kind, 3), natural_key(u.name)))
 
 
-def services_by_level() -> dict[int, int]:
-    """Active public services per level (2, 3, 4), as the seed report publishes them."""
-    counts = dict(
-        Service.objects.filter(active=True)
-        .order_by()
-        .values("level")
-        .annotate(n=Count("pk"))
-        .values_list("level", "n")
-    )
-    return {level: counts.get(level, 0) for level in ServiceLevel.values}
+def indicator_labels() -> list[str]:
+    """The Decree 61 indicators' names, in the order of :attr:`UnitFigures.indicators`."""
+    return [str(Evaluation._meta.get_field(name).verbose_name) for name in Evaluation.INDICATORS]
+
+
+def services_by_class() -> tuple[dict[int, int], dict[str, int]]:
+    """Active public services per 2011 level (2, 3, 4, as the 2022 report counts them) and per
+    Decree 42/2022 class (fully online, partly online, not online), in one query."""
+    figures = {f"level_{level}": Count("pk", filter=Q(level=level)) for level in ServiceLevel.values}
+    figures.update({f"class_{mode}": Count("pk", filter=online_q(mode)) for mode in OnlineClass.values})
+    counts = Service.objects.filter(active=True).aggregate(**figures)
+    levels = {level: counts[f"level_{level}"] for level in ServiceLevel.values}
+    return levels, {mode: counts[f"class_{mode}"] for mode in OnlineClass.values}
 
 
 @dataclass
@@ -363,6 +401,7 @@ class Report:
     units: list[UnitFigures]
     steps: list[StepFigures]
     levels: dict[int, int] = field(default_factory=dict)
+    online_classes: dict[str, int] = field(default_factory=dict)
 
     @property
     def city(self) -> UnitFigures:
@@ -379,9 +418,11 @@ class Report:
 
 def report(period: Period, unit_ids=None, now=None) -> Report:
     """Every figure for the period; ``unit_ids`` (None: all) limits it to those units."""
+    levels, online_classes = services_by_class()
     return Report(
         period=period,
         units=receiving_figures(period, unit_ids, now),
         steps=processing_figures(period, unit_ids, now),
-        levels=services_by_level(),
+        levels=levels,
+        online_classes=online_classes,
     )

@@ -179,6 +179,13 @@ PERMISSIONS = {
     SEND_BACK: APPROVE_PERM,
 }
 
+# A one-stop officer receives and returns; the specialist's steps stay the specialist's
+# (or the leader's), unless the officer also holds that role.
+ROLES = {
+    HAND_OVER: (roles.SPECIALIST, roles.LEADER),
+    SUBMIT_FOR_APPROVAL: (roles.SPECIALIST, roles.LEADER),
+}
+
 
 def _active_step(dossier: Dossier) -> DossierStep | None:
     return dossier.steps.filter(status=DossierStep.Status.ACTIVE).select_related("unit").first()
@@ -329,6 +336,7 @@ WORKFLOW = Workflow(
     actors=ACTORS,
     actor_rule=actor_reason,
     permissions=PERMISSIONS,
+    roles=ROLES,
     guards={
         HAND_OVER: [_chain_position],
         SUBMIT_FOR_APPROVAL: [_chain_position],

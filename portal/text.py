@@ -99,3 +99,20 @@ def money(amount: int | None, unit: bool = True) -> str:
         return grouped
     name = _("VND")
     return f"{grouped} {name}"
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> list:
+    """A sort key that orders numbers by value and letters without accents first:
+    "Phường 2" before "Phường 10", "Phường 10" before "Tân Long".
+
+    >>> sorted(["Phường 10", "Phường 2", "Phường 1"], key=natural_key)
+    ['Phường 1', 'Phường 2', 'Phường 10']
+    """
+    return [
+        (0, int(part), "") if part.isdigit() else (1, 0, fold(part))
+        for part in _DIGITS.split(text or "")
+        if part
+    ]

@@ -9,6 +9,7 @@ An app declares its state machine once, as data::
         table={S.SUBMITTED: {A.ACCEPT: S.PROCESSING, ...}, ...},
         actors={A.ACCEPT: Actor.DESK, ...},    # an app-level TextChoices of actor kinds
         permissions={A.ACCEPT: "onestop.receive_dossier", ...},
+        roles={A.HAND_OVER: (SPECIALIST, LEADER), ...},  # staff must hold one of these roles
         actor_rule=actor_reason,               # (case, action, kind, actor) -> reason | None
         guards={A.HAND_OVER: [has_next_step], ...},  # (case, action) -> reason | None
         automatic={Actor.SYSTEM},              # kinds never offered as buttons
@@ -22,7 +23,9 @@ and then asks it, from services and from pages alike:
 - :meth:`Workflow.allowed_actions` for the buttons a person may see.
 
 Checks run in a fixed order: the state table, the actor kind's rule, the
-permission the action declares (for staff), then the guards (time rules and
+roles the action is reserved to (for staff: a one-stop officer does not take a
+specialist's step unless they also hold the specialist's role, and is told
+so), the permission the action declares (for staff), then the guards (time rules and
 other conditions). The table is validated when it is built, so a typo in a
 state or action fails at import, not in front of a citizen.
 
@@ -97,6 +100,7 @@ class Workflow:
         actors: Mapping[str, str],
         actor_rule: ActorRule,
         permissions: Mapping[str, str] | None = None,
+        roles: Mapping[str, Iterable[str]] | None = None,
         guards: Mapping[str, Sequence[Guard]] | None = None,
         automatic: Iterable[str] = (),
         status_field: str = "status",
@@ -109,6 +113,7 @@ class Workflow:
         self.actors = dict(actors)
         self.actor_rule = actor_rule
         self.permissions = dict(permissions or {})
+        self.roles = {action: tuple(codes) for action, codes in (roles or {}).items()}
         self.guards = {action: list(checks) for action, checks in (guards or {}).items()}
         self.automatic = set(automatic)
         self.status_field = status_field
@@ -132,7 +137,7 @@ class Workflow:
         missing = state_values - set(self.table)
         if missing:
             problems.append(f"states missing from the table: {sorted(missing)}")
-        for action in [*self.permissions, *self.guards]:
+        for action in [*self.permissions, *self.guards, *self.roles]:
             if action not in action_values:
                 problems.append(f"unknown action {action!r} in permissions or guards")
         if problems:
@@ -174,6 +179,9 @@ class Workflow:
         why = self.actor_rule(case, action, kind, actor)
         if why:
             return why
+        why = self.role_reason(action, actor)
+        if why:
+            return why
         permission = self.permissions.get(action)
         if permission and is_user(actor) and actor.is_staff and not actor.has_perm(permission):
             return _("Your role does not allow “%(action)s”.") % {"action": self.label(action)}
@@ -182,6 +190,21 @@ class Workflow:
             if why:
                 return why
         return None
+
+    def role_reason(self, action: str, actor) -> str | None:
+        """None unless ``action`` is reserved to roles that ``actor`` (a member of staff) lacks."""
+        codes = self.roles.get(action)
+        if not codes or not is_user(actor) or not actor.is_staff or actor.is_superuser:
+            return None
+        if actor.has_role(*codes):
+            return None
+        from portal.roles import ROLE_LABELS
+
+        names = " / ".join(str(ROLE_LABELS.get(code, code)) for code in codes)
+        return _("Only staff with the role %(roles)s take “%(action)s”.") % {
+            "action": self.label(action),
+            "roles": names,
+        }
 
     def check(self, case, action: str, actor) -> str:
         """Raise WorkflowError unless ``actor`` may take ``action`` now; return the next state."""

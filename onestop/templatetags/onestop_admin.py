@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from onestop import selectors
 from onestop.views.staff import can_register_walk_in
-from portal.models import Unit
 
 register = template.Library()
 
@@ -21,8 +20,7 @@ def dossier_queues(context):
         return None
     changelist = reverse("admin:onestop_dossier_changelist")
     unit_counts = selectors.unit_counts(user)
-    visible_units = set(selectors.queue_units(user).values_list("pk", flat=True))
-    units = Unit.objects.filter(pk__in=[pk for pk in unit_counts if pk in visible_units]).order_by("path")
+    units = [u for u in selectors.queue_units(user) if u.pk in unit_counts]
     return {
         "changelist": changelist,
         "queues": [

@@ -19,24 +19,25 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from onestop.letters import application_form_pdf
-from onestop.models import RequiredDocument, Sector, Service, ServiceLevel, ServiceStep
+from onestop.models import OnlineClass, RequiredDocument, Sector, Service, ServiceStep
 from portal import pdf, uploads
 from portal.models import Unit, UnitKind
 from portal.text import fold
 
 PAGE_SIZE = 20
 
-LEVEL_EXPLANATIONS = {
-    ServiceLevel.LEVEL_2: _(
-        "Level 2: read the procedure and download the forms here, then file the dossier in person "
-        "at the one-stop desk or by post."
+ONLINE_EXPLANATIONS = {
+    OnlineClass.OFFLINE: _(
+        "Not an online service: read the procedure and download the forms here, then file the dossier "
+        "in person at the one-stop desk or by post."
     ),
-    ServiceLevel.LEVEL_3: _(
-        "Level 3: file the dossier online and follow its processing online; pay the fee and collect "
-        "the result at the one-stop desk."
+    OnlineClass.PARTIAL: _(
+        "Partly online service: file the dossier online and follow its processing online; the steps "
+        "that are not online (paying the fee, collecting the result) are done at the one-stop desk."
     ),
-    ServiceLevel.LEVEL_4: _(
-        "Level 4: file the dossier online, pay the fee online and receive the result online or by post."
+    OnlineClass.FULL: _(
+        "Fully online service: file the dossier online, pay the fee online and receive the result "
+        "online or by post, without going to the desk."
     ),
 }
 
@@ -67,12 +68,10 @@ class CatalogueFilter(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. giay phep xay dung")}),
     )
-    level = forms.TypedChoiceField(
-        label=_("Level"),
+    online = forms.ChoiceField(
+        label=_("Online service"),
         required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", _("All levels")), *ServiceLevel.choices],
+        choices=[("", _("All services")), *OnlineClass.choices],
     )
     sector = forms.ModelChoiceField(
         label=_("Sector"),
@@ -93,8 +92,8 @@ class CatalogueFilter(forms.Form):
         """Apply the valid criteria; an invalid one is reported on its field and ignored."""
         self.is_valid()
         data = self.cleaned_data
-        if data.get("level"):
-            services = services.filter(level=data["level"])
+        if data.get("online"):
+            services = services.online(data["online"])
         if data.get("sector"):
             services = services.filter(sector=data["sector"])
         if data.get("unit"):
@@ -182,7 +181,7 @@ def service_detail(request, code: str):
         "steps": steps,
         "units": units,
         "desks": desk_summary(units),
-        "level_explanation": LEVEL_EXPLANATIONS.get(service.level, ""),
+        "online_explanation": ONLINE_EXPLANATIONS[service.online_mode],
         "filing_url": _filing_url(service),
         "first_form": first_form,
         "legal_basis": [part.strip(" .") for part in service.legal_basis.split(";") if part.strip(" .")],

@@ -147,7 +147,7 @@ def initial_items(dossier: Dossier) -> list[dict]:
         return []
     received = {d["id"] for d in event.data["documents"]}
     return [
-        {"name": doc.name, "reason": _("Not provided")}
+        {"document": doc.pk, "name": "", "reason": _("Not provided")}
         for doc in dossier.service.documents.filter(mandatory=True)
         if doc.pk not in received
     ]
@@ -227,7 +227,7 @@ def printables(dossier: Dossier, requests: list | None = None) -> list[Printable
 def detail_view(request, model_admin, object_id):
     """The read-only dossier page: summary, steps, history, supplements, files, forms, buttons."""
     dossier = model_admin.get_case(request, object_id)
-    steps = list(dossier.steps.select_related("unit", "assignee").order_by("order"))
+    steps = list(dossier.steps.select_related("unit", "assignee", "finished_by").order_by("order"))
     today = workdays.today()
     events = list(dossier.events.select_related("unit").order_by("at", "id"))
     active = next((s for s in steps if s.status == s.Status.ACTIVE), None)
@@ -248,7 +248,7 @@ def detail_view(request, model_admin, object_id):
             for e in events
         ],
         "supplements": supplements,
-        "files": list(dossier.files.order_by("uploaded_at", "id")),
+        "files": list(dossier.files.select_related("required_document").order_by("uploaded_at", "id")),
         "payments": list(dossier.payments.order_by("created_at")),
         "printables": printables(dossier, supplements),
         **model_admin.action_buttons(dossier, request.user),
@@ -344,7 +344,9 @@ def walk_in_view(request, model_admin):
     service = choice.cleaned_data["service"] if choice.is_bound and choice.is_valid() else None
     form = None
     if service is not None:
-        form = admin_forms.WalkInForm(request.POST or None, service=service)
+        form = admin_forms.WalkInForm(
+            request.POST or None, request.FILES or None, service=service, unit=request.user.unit
+        )
         if request.method == "POST" and form.is_valid():
             dossier = _register(request, form)
             if dossier is not None:
@@ -359,10 +361,15 @@ def walk_in_view(request, model_admin):
 
 
 def _register(request, form) -> Dossier | None:
-    data = {k: v for k, v in form.cleaned_data.items() if k != "documents"}
     try:
         dossier = services.register_walk_in(
-            form.service, request.user, data, documents=list(form.cleaned_data["documents"])
+            form.service,
+            request.user,
+            form.applicant_data(),
+            documents=list(form.cleaned_data["documents"]),
+            competent_unit=form.chosen_competent_unit(),
+            scans=form.scans(),
+            scan_exemption=form.cleaned_data.get("scan_exemption"),
         )
     except wf.WorkflowError as exc:
         messages.error(request, exc.message)

@@ -130,6 +130,7 @@ def stats_page(request):
             "steps_total": report.steps_total,
             "chart": bar_chart(report.units),
             "score_max": stats.SCORE_MAX,
+            "indicator_labels": stats.indicator_labels(),
             "query": request.GET.urlencode(),
         },
     )
@@ -162,6 +163,10 @@ def csv_rows(report):
         _("Rated dossiers"),
         _("Average rating (0-2)"),
         _("Decree 61 score (out of %(max)s)") % {"max": stats.SCORE_MAX},
+        _("Dossiers scored"),
+        *stats.indicator_labels(),
+        _("Fees paid online (%)"),
+        _("Walk-in dossiers scanned (%)"),
     ]
     start, end = report.period.start.isoformat(), report.period.end.isoformat()
     for row in report.units:
@@ -184,6 +189,10 @@ def csv_rows(report):
             row.rated,
             _number(row.rating),
             _number(row.score),
+            row.evaluated,
+            *(_number(mean) for _name, mean in row.indicators),
+            _number(row.paid_online_share),
+            _number(row.digitised_share),
         ]
     for row in report.steps:
         yield [
@@ -203,6 +212,10 @@ def csv_rows(report):
             row.in_progress,
             row.overdue,
             "",
+            "",
+            "",
+            "",
+            *("" for _name in stats.indicator_labels()),
             "",
             "",
         ]

@@ -12,7 +12,7 @@ from onestop import services
 from onestop.models import Dossier, DossierStatus, Rating
 from onestop.workflow import Citizen
 from portal import ratelimit
-from tests.onestop.factories import MOBILE, make_dossier, pdf_upload
+from tests.onestop.factories import MOBILE, PDF_BYTES, make_dossier, pdf_upload
 from tests.otp import browser_sign_in
 
 S = DossierStatus
@@ -114,8 +114,7 @@ def test_dossier_journey_from_the_desk_to_the_rating(page, live_server, cast):
     page.get_by_label("Số điện thoại hoặc số CCCD").fill(MOBILE)
     page.get_by_role("button", name="Tra cứu").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hồ sơ {code}")
-    page.get_by_role("radio", name="Không phải đi lại").check()
-    page.get_by_role("radio", name="Chỉ Bộ phận Tiếp nhận và Trả kết quả").check()
+    expect(page.get_by_role("radio", name="Không phải đi lại")).to_have_count(0)  # counted, not asked
     page.get_by_role("radio", name="Bình thường").check()
     page.get_by_role("radio", name="Có, đầy đủ và chính xác").check()
     page.get_by_role("radio", name="Không có, hoặc được trả lời đúng hạn").check()
@@ -123,7 +122,8 @@ def test_dossier_journey_from_the_desk_to_the_rating(page, live_server, cast):
     expect(page.get_by_role("alert")).to_have_text("Cảm ơn bạn đã đánh giá dịch vụ.")
     dossier = Dossier.objects.get(code=code)
     assert dossier.status == S.RETURNED and dossier.timeliness == "early"
-    assert Rating.objects.get(dossier=dossier).visits == 2
+    assert Rating.objects.get(dossier=dossier).attitude == 1
+    assert dossier.evaluation.visits == 2 and dossier.evaluation.rated
 
 
 def test_supplement_round_trip_from_the_desk(page, live_server, cast):
@@ -131,8 +131,10 @@ def test_supplement_round_trip_from_the_desk(page, live_server, cast):
     dossier = make_dossier(cast, S.SUBMITTED)
     sign_in(page, base, "p1.motcua")
     open_dossier(page, base, dossier.code)
+    expect(page.locator("#dossier-files .file-document")).to_have_text(["Tờ khai"])  # what it answers
     page.get_by_role("button", name="Yêu cầu bổ sung (mẫu 02)").click()
-    page.get_by_label("Giấy tờ còn thiếu 1", exact=True).fill("Bản vẽ thiết kế")
+    # A pick-list of the service's documents, plus free text for anything else.
+    page.get_by_label("Thành phần hồ sơ 1", exact=True).select_option(label="Giấy tờ khác")
     page.get_by_label("Lý do 1", exact=True).fill("Thiếu chữ ký của người thiết kế")
     page.get_by_label("Giấy tờ còn thiếu 2", exact=True).fill("Giấy chứng nhận quyền sử dụng đất")
     page.get_by_label("Lý do 2", exact=True).fill("Bản sao chưa chứng thực")
@@ -143,13 +145,23 @@ def test_supplement_round_trip_from_the_desk(page, live_server, cast):
     items = page.locator("#dossier-supplements li")
     expect(items).to_have_text(
         [
-            "Bản vẽ thiết kế: Thiếu chữ ký của người thiết kế",
+            "Giấy tờ khác: Thiếu chữ ký của người thiết kế",
             "Giấy chứng nhận quyền sử dụng đất: Bản sao chưa chứng thực",
         ]
     )
     pdf = pdf_behind(page, re.compile(r"Phiếu yêu cầu bổ sung ngày .* \(mẫu 02\)"))
     assert len(pdf) > 1000
     expect(page.locator('[data-action="accept"]')).to_have_count(0)
+
+    # The citizen sees no appointment date while the documents are awaited.
+    citizen = page.context.browser.new_page()
+    citizen.goto(f"{base}/tra-cuu/?ma={dossier.code}")
+    citizen.get_by_label("Số điện thoại hoặc số CCCD").fill(MOBILE)
+    citizen.get_by_role("button", name="Tra cứu").click()
+    expect(citizen.locator("#due-date")).to_have_text(
+        "Chưa có trong khi chờ bổ sung giấy tờ: thời gian giải quyết được tính lại khi nhận đủ giấy tờ."
+    )
+    citizen.close()
 
     # The citizen provides both items online.
     services.provide_supplement(dossier, Citizen(dossier.pk), files=[pdf_upload("ban-ve.pdf")])
@@ -162,32 +174,67 @@ def test_supplement_round_trip_from_the_desk(page, live_server, cast):
     assert Dossier.objects.get(pk=dossier.pk).status == S.PROCESSING
 
 
-def test_walk_in_registration_at_the_desk(page, live_server, cast):
+def test_walk_in_received_regardless_of_boundary(page, live_server, cast):
+    """Ward 2's desk receives Ward 1's boundary-free service, scans the papers, numbers it with
+    its own code and routes it to Ward 1, whose staff then see it."""
+    cast.service.receivable_anywhere = True
+    cast.service.save()
     base = live_server.url
-    sign_in(page, base, "p1.motcua")
+    sign_in(page, base, "p2.motcua")
     page.goto(f"{base}/admin/onestop/dossier/")
     page.get_by_role("link", name="Tiếp nhận hồ sơ trực tiếp").click()
     page.get_by_label("Thủ tục hành chính").select_option(str(cast.service.pk))
     page.get_by_role("button", name="Tiếp tục").click()
 
+    page.get_by_label("Cơ quan có thẩm quyền giải quyết").select_option(label="Phường 1")
     page.get_by_label("Họ và tên").fill("Trần Thị Bình")
     page.get_by_label("Số CCCD").fill("082185000456")
     page.get_by_label("Địa chỉ").fill("5 Hùng Vương, Phường 1, Mỹ Tho")
     page.get_by_label("Số điện thoại di động").fill("0987654321")
-    page.get_by_label("Tờ khai").check()
+    page.get_by_role("checkbox", name=re.compile("^Tờ khai")).check()
+    page.get_by_label("Bản quét: Tờ khai").set_input_files(
+        files=[{"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
+    )
     page.get_by_role("button", name="Ghi nhận hồ sơ").click()
 
     expect_success(page, "Đã ghi nhận hồ sơ")
     code = page.locator("#dossier-code").inner_text().strip()
-    assert re.fullmatch(r"000\.01\.26\.H58-\d{6}-\d{4}", code), code
-    expect(page.locator("#dossier-history")).to_contain_text("Đã nhận: Tờ khai")
+    assert re.fullmatch(r"000\.02\.26\.H58-\d{6}-\d{4}", code), code  # Ward 2's code
+    expect(page.locator("#dossier-desk")).to_have_text("Phường 2")
+    expect(page.locator("#dossier-competent")).to_contain_text("Phường 1")
+    expect(page.locator("#dossier-files .file-document")).to_have_text(["Tờ khai"])
     click_action(page, "Tiếp nhận (mẫu 01)")
     expect_success(page, f"Đã tiếp nhận hồ sơ {code}")
-    receipt = pdf_behind(page, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)")
-    assert len(receipt) > 1000
-    dossier = Dossier.objects.get(code=code)
-    assert (dossier.channel, dossier.status, dossier.applicant_name) == (
-        "desk",
-        S.PROCESSING,
-        "Trần Thị Bình",
+    expect(page.locator("#dossier-steps tbody tr td:nth-child(3)")).to_have_text(
+        ["Phường 1", "Phòng Quản lý đô thị"]
     )
+
+    # Ward 1's specialist finds it in the list and hands it over (who acted is shown).
+    sign_in(page, base, "p1.cv")
+    open_dossier(page, base, code)
+    click_action(page, "Chuyển đơn vị tiếp theo")
+    expect_success(page, f"Đã chuyển hồ sơ {code} cho đơn vị tiếp theo.")
+    expect(page.locator("#dossier-steps .step-actor").first).to_have_text(str(cast.ward_specialist))
+    dossier = Dossier.objects.get(code=code)
+    assert (dossier.receiving_unit, dossier.competent_unit, dossier.channel) == (
+        cast.other_ward,
+        cast.ward,
+        "desk",
+    )
+
+
+def test_a_one_stop_officer_is_not_offered_a_specialists_step(page, live_server, cast):
+    code = make_dossier(cast, S.PROCESSING).code  # the first step is Ward 1's
+    sign_in(page, live_server.url, "p1.motcua")
+    open_dossier(page, live_server.url, code)
+    expect(page.locator('[data-action="hand_over"]')).to_have_count(0)
+    # A hand-made post is refused with the reason.
+    token = page.locator("input[name=csrfmiddlewaretoken]").first.get_attribute("value")
+    dossier = Dossier.objects.get(code=code)
+    response = page.request.post(
+        f"{live_server.url}/admin/onestop/dossier/{dossier.pk}/action/hand_over/",
+        form={"csrfmiddlewaretoken": token, "note": ""},
+        headers={"Referer": page.url},
+    )
+    assert "Chỉ người có vai trò Chuyên viên / Lãnh đạo" in response.text()
+    assert Dossier.objects.get(pk=dossier.pk).steps.get(order=1).status == "active"

@@ -26,7 +26,7 @@ def test_search_without_accents_then_open_a_service(page, live_server, catalogue
     assert axe_violations(page) == []
 
     page.get_by_label("Tìm thủ tục hành chính").fill("giay phep xay dung")
-    page.get_by_label("Mức độ").select_option("4")
+    page.get_by_label("Dịch vụ công trực tuyến").select_option("full")
     page.get_by_role("button", name="Tìm kiếm", exact=True).click()
     results = page.locator("#services")
     expect(
@@ -56,7 +56,7 @@ def test_search_without_accents_then_open_a_service(page, live_server, catalogue
 
 
 def test_level_2_service_page_and_unknown_code(page, live_server, catalogue, axe_violations):
-    page.goto(f"{live_server.url}/dich-vu/?level=2")
+    page.goto(f"{live_server.url}/dich-vu/?online=offline")
     expect(page.locator("#result-count")).to_contain_text("13")
     page.locator("#services").get_by_role("link").first.click()
     expect(page.locator("#file-in-person")).to_contain_text("nộp trực tiếp tại Bộ phận Một cửa")

@@ -111,8 +111,6 @@ def test_citizen_rates_a_returned_dossier(page, live_server, cast, axe_violation
     expect(page.locator("#public-status")).to_contain_text("Kết quả đã được trả cho bạn.")
     assert axe_violations(page) == []
 
-    page.get_by_role("radio", name="Không phải đi lại").check()
-    page.get_by_role("radio", name="Chỉ Bộ phận Tiếp nhận và Trả kết quả").check()
     page.get_by_role("radio", name="Bình thường").check()
     page.get_by_role("radio", name="Có, đầy đủ và chính xác").check()
     page.get_by_role("radio", name="Không có, hoặc được trả lời đúng hạn").check()
@@ -121,13 +119,7 @@ def test_citizen_rates_a_returned_dossier(page, live_server, cast, axe_violation
     expect(page.get_by_role("alert")).to_have_text("Cảm ơn bạn đã đánh giá dịch vụ.")
     expect(page.get_by_role("button", name="Gửi đánh giá")).to_have_count(0)
     rating = Rating.objects.get(dossier=dossier)
-    assert (rating.visits, rating.agencies, rating.attitude, rating.publication, rating.feedback) == (
-        2,
-        2,
-        1,
-        2,
-        2,
-    )
+    assert (rating.attitude, rating.publication, rating.feedback) == (1, 2, 2)
 
 
 def test_a_filing_form_with_an_error_keeps_the_attached_file(page, live_server, cast, small_pdf):

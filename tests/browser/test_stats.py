@@ -44,8 +44,12 @@ def test_stats_page_shows_chart_and_table(page, live_server, first_quarter_2025)
 
     table = page.get_by_role("table", name="Hồ sơ theo đơn vị tiếp nhận")
     row = table.get_by_role("row", name="Phường 1")
-    expect(row.get_by_role("cell")).to_have_text(["3", "100,0", "3", "2", "0", "1", "0", "0", "0", "–", "–"])
+    expect(row.get_by_role("cell")).to_have_text(
+        ["3", "100,0", "3", "2", "0", "1", "0", "0", "0", "–", "6,7"]
+    )
     expect(page.locator('[data-figure="resolved"]')).to_have_text("3")
+    # Every returned dossier is scored, though none was rated: indicators 1-4 from the data.
+    expect(page.locator('#evaluation tr[data-unit="P1"] [data-figure="unit-score"]')).to_have_text("6,7")
 
 
 def test_stats_page_has_no_accessibility_violations(page, live_server, axe_violations, first_quarter_2025):

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from onestop import selectors, services
 from onestop import workflow as wf
 from onestop.admin import DossierAdmin
-from onestop.models import Dossier, DossierStatus, DossierStep
+from onestop.models import Dossier, DossierStatus, DossierStep, ScanExemption
 from onestop.views.staff import ACTIONS
 from onestop.workflow import Citizen
 from portal import roles, workdays
@@ -661,7 +661,9 @@ def test_printable_forms_are_not_found_outside_scope_or_state(client, cast):
     for kind in ("rejection", "refusal", "apology", "result", "unknown"):
         assert client.get(pdf_url(processing, kind)).status_code == 404
     # A walk-in not yet accepted has no receipt (an online filing has a provisional one).
-    walk_in = services.register_walk_in(cast.service, cast.officer, dict(WALK_IN))
+    walk_in = services.register_walk_in(
+        cast.service, cast.officer, dict(WALK_IN), scan_exemption=ScanExemption.objects.get(code="shown-only")
+    )
     assert client.get(pdf_url(walk_in, "receipt")).status_code == 404
 
 
@@ -685,10 +687,13 @@ def test_walk_in_registration(client, cast):
     form_page = html(client.get(walk_in, {"service": cast.service.pk}))
     assert "Tờ khai" in form_page and "Giấy tờ khác" in form_page
     mandatory = cast.service.documents.get(order=1)
-    response = client.post(
-        f"{walk_in}?service={cast.service.pk}", {**WALK_IN, "documents": [mandatory.pk]}, follow=True
-    )
+    data = {**WALK_IN, "documents": [mandatory.pk], f"scan_{mandatory.pk}": pdf_upload("to-khai.pdf")}
+    response = client.post(f"{walk_in}?service={cast.service.pk}", data, follow=True)
     dossier = Dossier.objects.get(applicant_name="Trần Thị Bình")
+    # Digitised at the desk: the scan is in the electronic dossier, answering its document.
+    scan = dossier.files.get()
+    assert (scan.kind, scan.required_document, scan.original_name) == ("scan", mandatory, "to-khai.pdf")
+    assert dossier.scan_exemption is None
     assert response.redirect_chain[-1][0] == change_url(dossier)
     assert (dossier.status, dossier.channel, dossier.receiving_unit) == (S.SUBMITTED, "desk", cast.ward)
     assert dossier.applicant_phone == "0987654321"
@@ -705,11 +710,37 @@ def test_walk_in_registration(client, cast):
 def test_walk_in_without_a_mandatory_document_prefills_the_supplement_form(client, cast):
     client.force_login(cast.officer)
     walk_in = reverse("admin:onestop_dossier_walk_in")
-    response = client.post(f"{walk_in}?service={cast.service.pk}", WALK_IN, follow=True)
+    shown_only = ScanExemption.objects.get(code="shown-only")
+    data = {**WALK_IN, "scan_exemption": shown_only.pk}
+    response = client.post(f"{walk_in}?service={cast.service.pk}", data, follow=True)
     assert "Giấy tờ bắt buộc chưa nhận: Tờ khai." in html(response)
     dossier = Dossier.objects.get(applicant_name="Trần Thị Bình")
     form = html(client.get(action_url(dossier, wf.REQUEST_SUPPLEMENT)))
-    assert 'value="Tờ khai"' in form
+    mandatory = cast.service.documents.get(order=1)
+    # The pick-list of the service's documents, the missing one picked, plus free text rows.
+    assert f'<option value="{mandatory.pk}" selected>Tờ khai</option>' in form
+    assert 'name="items-0-name"' in form
+
+
+def test_walk_in_papers_are_scanned_or_the_reason_recorded(client, cast):
+    """Circular 03/2025 Art. 5: scanned at the desk, unless one of the exemptions (data) applies."""
+    client.force_login(cast.officer)
+    walk_in = reverse("admin:onestop_dossier_walk_in")
+    page = html(client.get(walk_in, {"service": cast.service.pk}))
+    exemptions = ["Giấy tờ chỉ xuất trình để đối chiếu", "Kết quả xác minh", "bí mật nhà nước"]
+    assert all(text in page for text in exemptions)
+    assert "Hồ sơ nộp trực tuyến" not in page  # not a reason a walk-in dossier can give
+    response = client.post(f"{walk_in}?service={cast.service.pk}", WALK_IN)
+    assert response.status_code == 200
+    assert "Hãy quét giấy tờ hoặc nêu lý do không quét." in html(response)
+    assert not Dossier.objects.filter(applicant_name="Trần Thị Bình").exists()
+    secret = ScanExemption.objects.get(code="secret")
+    response = client.post(
+        f"{walk_in}?service={cast.service.pk}", {**WALK_IN, "scan_exemption": secret.pk}, follow=True
+    )
+    dossier = Dossier.objects.get(applicant_name="Trần Thị Bình")
+    assert dossier.scan_exemption == secret and not dossier.files.exists()
+    assert secret.name in html(response)
 
 
 def test_walk_in_validates_like_online(client, cast):

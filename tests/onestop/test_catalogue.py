@@ -47,7 +47,7 @@ def test_list_shows_the_count_and_a_page_of_services_in_vietnamese(client, catal
     assert "<h1" in html and "Dịch vụ công" in html
     assert "Số thủ tục tìm thấy: 341" in html
     assert len(names(page)) == 20
-    assert 'for="id_q"' in html and 'for="id_level"' in html
+    assert 'for="id_q"' in html and 'for="id_online"' in html
     assert 'for="id_sector"' in html and 'for="id_unit"' in html
     assert "UBND phường, xã nơi cư trú (17 đơn vị)" in html
     assert "Thời hạn giải quyết" in html and "ngày làm việc" in html
@@ -88,15 +88,27 @@ def test_search_uses_the_gin_index(catalogue):
     assert "service_search" in plan
 
 
-def test_filter_by_level(client, catalogue):
-    page = client.get(LIST, {"level": "2"})
+def test_filter_by_online_class(client, catalogue):
+    """Decree 42/2022: the public site classifies by fully / partly online, not by the 2011 levels."""
+    page = client.get(LIST, {"online": "offline"})
     assert page.context["page"].paginator.count == 13
-    assert {s.level for s in page.context["page"]} == {2}
-    assert "Mức độ 2" in text(page)
+    assert {s.level for s in page.context["page"]} == {2}  # the levels stay as data
+    assert "Không trực tuyến" in text(page) and "Mức độ 2" not in text(page)
+    partial = client.get(LIST, {"online": "partial"}).context["page"].paginator.count
+    full = client.get(LIST, {"online": "full"}).context["page"].paginator.count
+    assert partial + full + 13 == 341
+    # An administrator's class wins over the level's: a level-4 service set to partly online.
+    service = Service.objects.filter(level=4).order_by("code").first()
+    service.online_class = "partial"
+    service.save()
+    assert client.get(LIST, {"online": "full"}).context["page"].paginator.count == full - 1
+    page = text(client.get(reverse("onestop:service", args=[service.code])))
+    assert "Dịch vụ công trực tuyến một phần" in page
+    assert reverse("onestop:file", args=[service.code]) in page  # still filed online
 
 
-def test_filter_by_sector_and_level_together(client, catalogue):
-    page = client.get(LIST, {"sector": "HKD", "level": "4"})
+def test_filter_by_sector_and_online_class_together(client, catalogue):
+    page = client.get(LIST, {"sector": "HKD", "online": "full"})
     assert sorted(names(page)) == sorted(
         Service.objects.filter(sector__code="HKD", level=4).values_list("name", flat=True)
     )
@@ -114,10 +126,10 @@ def test_filter_by_receiving_unit(client, catalogue):
 
 
 def test_a_bad_filter_is_reported_and_ignored(client, catalogue):
-    page = client.get(LIST, {"sector": "KHONG-CO", "level": "9"})
+    page = client.get(LIST, {"sector": "KHONG-CO", "online": "9"})
     assert page.status_code == 200
     assert page.context["page"].paginator.count == 341
-    assert page.context["form"].errors.keys() == {"sector", "level"}
+    assert page.context["form"].errors.keys() == {"sector", "online"}
     assert "invalid-feedback" in text(page)
 
 
@@ -151,7 +163,7 @@ def test_list_query_count_does_not_grow_with_the_results(client, catalogue, djan
     assert queries({}) == queries({"page": "5"}) == queries({"page": "18"}) == queries({"unit": "UBND"}) - 1
     assert queries({"sector": "HT"}) == queries({"sector": "HT", "page": "2"}) == queries({"sector": "CT"})
     with django_assert_max_num_queries(8):
-        client.get(LIST, {"q": "dang ky", "level": "4", "sector": "HT", "unit": "P3", "page": "2"})
+        client.get(LIST, {"q": "dang ky", "online": "full", "sector": "HT", "unit": "P3", "page": "2"})
 
 
 def test_service_page_shows_every_catalogue_field(client, catalogue, django_assert_max_num_queries):
@@ -160,7 +172,7 @@ def test_service_page_shows_every_catalogue_field(client, catalogue, django_asse
     assert page.status_code == 200
     html = text(page)
     assert "<h1" in html and "Đăng ký khai sinh" in html
-    assert "Mức độ 4" in html and "thanh toán phí, lệ phí trực tuyến" in html
+    assert "Dịch vụ công trực tuyến toàn trình" in html and "thanh toán phí, lệ phí trực tuyến" in html
     assert "Hộ tịch" in html and "1 ngày làm việc" in html
     assert "Miễn phí" in html and "Miễn lệ phí đăng ký khai sinh đúng hạn" in html
     assert "Giấy khai sinh (bản chính)" in html

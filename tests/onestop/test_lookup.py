@@ -11,7 +11,7 @@ from django.test import Client
 from pypdf import PdfReader
 
 from onestop import services
-from onestop.models import Dossier, DossierFile, DossierStatus, Rating
+from onestop.models import Dossier, DossierFile, DossierStatus, Evaluation, Rating
 from portal import ratelimit
 from tests.onestop.factories import CCCD, MOBILE, make_dossier, pdf_upload
 
@@ -283,8 +283,6 @@ def test_rejected_dossier_shows_reasons_and_form_03(client, cast):
 
 
 RATING = {
-    "visits": "2",
-    "agencies": "1",
     "attitude": "2",
     "publication": "0",
     "feedback": "2",
@@ -296,13 +294,15 @@ def test_rating_saved_once(client, cast):
     dossier = make_dossier(cast, DossierStatus.RETURNED)
     signed_in(client, dossier)
     page = client.get(f"/tra-cuu/{dossier.code}/").content.decode()
-    assert "Không phải đi lại" in page and "Phải đi lại nhiều lần" in page
+    # Only what the system cannot know is asked: not the visits nor the agencies (counted from data).
+    assert 'name="attitude"' in page and 'name="visits"' not in page and 'name="agencies"' not in page
     response = client.post(f"/tra-cuu/{dossier.code}/danh-gia/", RATING, follow=True)
     assert "Cảm ơn bạn đã đánh giá dịch vụ." in response.content.decode()
     rating = Rating.objects.get(dossier=dossier)
-    assert (rating.visits, rating.agencies, rating.attitude, rating.publication, rating.feedback) == (
-        2,
-        1,
+    assert (rating.attitude, rating.publication, rating.feedback) == (2, 0, 2)
+    evaluation = Evaluation.objects.get(dossier=dossier)
+    assert (evaluation.rated, evaluation.attitude, evaluation.publication, evaluation.feedback) == (
+        True,
         2,
         0,
         2,
@@ -310,12 +310,12 @@ def test_rating_saved_once(client, cast):
     assert rating.comment == "Tốt"
     assert "Bạn đã đánh giá dịch vụ ngày" in response.content.decode()
 
-    again = client.post(f"/tra-cuu/{dossier.code}/danh-gia/", {**RATING, "visits": "0"}, follow=True)
+    again = client.post(f"/tra-cuu/{dossier.code}/danh-gia/", {**RATING, "attitude": "0"}, follow=True)
     assert "Hồ sơ này đã được đánh giá." in again.content.decode()
-    assert Rating.objects.get(dossier=dossier).visits == 2
+    assert Rating.objects.get(dossier=dossier).attitude == 2
 
 
-@pytest.mark.parametrize("data", [{}, {**RATING, "visits": "5"}, {**RATING, "attitude": ""}])
+@pytest.mark.parametrize("data", [{}, {**RATING, "feedback": "5"}, {**RATING, "attitude": ""}])
 def test_incomplete_rating_is_refused(client, cast, data):
     dossier = make_dossier(cast, DossierStatus.RETURNED)
     signed_in(client, dossier)

@@ -63,7 +63,7 @@ def decide_and_return(cast, dossier, when):
 
 
 def rate(dossier, *scores):
-    keys = ("visits", "agencies", "attitude", "publication", "feedback")
+    keys = ("attitude", "publication", "feedback")
     services.rate_dossier(dossier, Citizen(dossier.pk), dict(zip(keys, scores, strict=True)))
 
 
@@ -96,11 +96,14 @@ def quarter(cast):
     with time_machine.travel(at(date(2025, 3, 4)), tick=False):
         services.refuse_dossier(refused, cast.ward_specialist, "Không đủ điều kiện")
     with time_machine.travel(at(date(2025, 3, 28), 9), tick=False):
-        walk_in = services.register_walk_in(cast.service, cast.officer, applicant(applicant_email=""))
+        scans = [(cast.service.documents.get(order=1), pdf_upload())]
+        walk_in = services.register_walk_in(
+            cast.service, cast.officer, applicant(applicant_email=""), scans=scans
+        )
         services.accept_dossier(walk_in, cast.officer)
     with time_machine.travel(at(date(2025, 3, 20)), tick=False):
-        rate(early, 2, 2, 2, 2, 2)  # 2.0
-        rate(on_time, 1, 1, 2, 2, 1)  # 1.4
+        rate(early, 2, 2, 2)  # 2.0
+        rate(on_time, 2, 2, 1)  # 1.7
     return {"early": early, "on_time": on_time, "late": late, "open": still_open, "elsewhere": elsewhere}
 
 
@@ -120,13 +123,26 @@ def test_quarter_figures_per_receiving_unit(cast, quarter):
     assert ward.online_share == 83.3
     assert (ward.early, ward.on_time, ward.late, ward.refused, ward.resolved) == (1, 1, 1, 1, 4)
     assert (ward.in_progress, ward.overdue) == (2, 1)  # the walk-in is due 3/4, after the quarter
-    assert ward.rated == 2 and ward.rating == 1.7
-    # early: 2 (total) + 2 (worst step early) + 10; on time: 1 + 1 (worst step on time) + 7
+    # Every returned dossier is scored (3), two of them rated: (6 + 5) / 6 answers.
+    assert (ward.evaluated, ward.rated, ward.rating) == (3, 2, 1.8)
+    # Data: total time early 2, on time 1, late 0; the worst step early 2, on time 1, late 0;
+    # nobody came back and nobody else asked for anything (2, 2). Answers: the two ratings.
+    assert dict(ward.indicators) == {
+        "total_time": 1.0,
+        "unit_time": 1.0,
+        "visits": 2.0,
+        "agencies": 2.0,
+        "publication": 2.0,
+        "attitude": 2.0,
+        "feedback": 1.5,
+    }
     assert ward.score == 11.5
+    # Decision 766 shares: the one walk-in dossier was scanned at the desk; no fee in the period.
+    assert (ward.walk_in, ward.digitised, ward.digitised_share, ward.paid_online_share) == (1, 1, 100.0, None)
     other = row_of(report.units, cast.other_ward)
     assert (other.received, other.in_progress, other.resolved) == (1, 1, 0)
     city = report.city
-    assert (city.received, city.resolved, city.in_progress, city.rating, city.score) == (7, 4, 3, 1.7, 11.5)
+    assert (city.received, city.resolved, city.in_progress, city.rating, city.score) == (7, 4, 3, 1.8, 11.5)
 
 
 def test_per_processing_unit_counts_each_units_own_steps(cast, quarter):
@@ -215,7 +231,16 @@ def test_public_page_shows_the_city_figures_table_and_chart(client, cast, quarte
     assert re.search(r'<rect x="210(\.0)?" y="\d+" width="[\d.]+"', svg)  # coordinates never localised
     row = re.search(r"<th scope=\"row\">Phường 1</th>(.*?)</tr>", html, re.S).group(1)
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
-    assert cells == ["6", "83,3", "4", "1", "1", "1", "1", "2", "1", "1,7", "11,5"]
+    assert cells == ["6", "83,3", "4", "1", "1", "1", "1", "2", "1", "1,8", "11,5"]
+    # The Decree 61 indicators and the unit's score, and the Decision 766 shares, per unit.
+    evaluation = html[html.index('id="evaluation"') : html.index('id="decision-766"')]
+    row = re.search(r'<tr data-unit="P1">(.*?)</tr>', evaluation, re.S).group(1)
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
+    assert cells == ["3", "2", "1,0", "1,0", "2,0", "2,0", "2,0", "2,0", "1,5", "11,5"]
+    assert "3. Số lần đi lại" in evaluation
+    shares = html[html.index('id="decision-766"') :]
+    row = re.search(r'<tr data-unit="P1">(.*?)</tr>', shares, re.S).group(1)
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", row) == ["66,7", "83,3", "–", "1,8", "100,0"]
     assert "Tải CSV" not in html  # the export link is for officials
 
 
@@ -321,6 +346,7 @@ def test_report_command_prints_the_figures(cast, quarter):
     text = out.getvalue()
     assert "Báo cáo một cửa điện tử từ 01/01/2025 đến 31/03/2025" in text
     assert "Dịch vụ công trực tuyến: 2 (mức độ 2: 0; mức độ 3: 1; mức độ 4: 1)" in text
+    assert "Theo Nghị định 42/2022: toàn trình 1; một phần 1; không trực tuyến 0" in text
     assert "Hồ sơ tiếp nhận: 7, trong đó trực tuyến: 6 (85,7%)" in text
     assert "Hồ sơ đã giải quyết: 4 (trước hạn: 1; đúng hạn: 1; quá hạn: 1; từ chối: 1)" in text
     assert "Phường 2: tiếp nhận 1" in text

@@ -60,6 +60,14 @@ class Command(BaseCommand):
             "l3": _int(levels.get(3, 0)),
             "l4": _int(levels.get(4, 0)),
         }
+        classes = report.online_classes
+        yield _(
+            "By Decree 42/2022: fully online %(full)s; partly online %(partial)s; not online %(offline)s"
+        ) % {
+            "full": _int(classes.get("full", 0)),
+            "partial": _int(classes.get("partial", 0)),
+            "offline": _int(classes.get("offline", 0)),
+        }
         yield _("Dossiers received: %(received)s, of which online: %(online)s (%(share)s)") % {
             "received": _int(city.received),
             "online": _int(city.online),
