@@ -14,30 +14,10 @@ import time
 from django.db import connection
 
 from personnel.models import sort_key
+from portal import demo
 from portal.text import fold
 
-FAMILY = [
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Huỳnh",
-    "Hoàng",
-    "Võ",
-    "Phan",
-    "Trương",
-    "Bùi",
-    "Đặng",
-    "Đỗ",
-    "Ngô",
-    "Hồ",
-    "Dương",
-    "Lý",
-    "Đinh",
-    "Lâm",
-    "Châu",
-    "Tô",
-]
+FAMILY = demo.FAMILY  # the demo's family names, one list for the city
 MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Quốc", "Thanh", "Hữu", "Kim"]
 GIVEN = [
     "Hùng",
