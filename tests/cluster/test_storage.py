@@ -16,7 +16,7 @@ from tests.cluster.conftest import s3_client
 from tests.onestop.factories import PDF_BYTES, make_dossier
 
 
-def _fetch(url: str) :
+def _fetch(url: str):
     try:
         with urllib.request.urlopen(url, timeout=10) as answer:
             return answer.status, answer.read(), answer.headers
@@ -64,7 +64,10 @@ def test_signed_urls_are_short_lived_and_only_handed_out_after_visible_to(client
     status, body, headers = _fetch(signed)
     assert status == 200 and body == PDF_BYTES
     assert headers["Content-Type"] == "application/pdf"
-    assert headers["Content-Disposition"].startswith("attachment") and "giay-to.pdf" in headers["Content-Disposition"]
+    assert (
+        headers["Content-Disposition"].startswith("attachment")
+        and "giay-to.pdf" in headers["Content-Disposition"]
+    )
     # Valid for PRIVATE_FILES_URL_SECONDS (60 s), not for ever; without its signature the object is refused.
     expires = int(parse_qs(urlsplit(signed).query)["Expires"][0])
     assert 0 < expires - time.time() <= 61
