@@ -179,7 +179,7 @@ class Citizen(HttpUser):
             "csrfmiddlewaretoken": match.group(1),
             "receiving_unit": site["unit"],
             "applicant_name": "Trần Thị Bình",
-            "applicant_id_number": f"0820{random.randrange(10**8):08d}",
+            "applicant_id_number": f"082090{random.randrange(10**6):06d}",  # born 1990, male (CCCD rules)
             "applicant_birth_date": "1990-05-01",
             "applicant_address": "5 Nguyễn Huệ",
             "applicant_phone": phone,
