@@ -54,7 +54,7 @@ class Official(HttpUser):
 
     weight = int(os.environ.get("LOADTEST_OFFICIAL_WEIGHT", "9"))
     wait_time = between(
-        float(os.environ.get("LOADTEST_THINK_MIN", "5")), float(os.environ.get("LOADTEST_THINK_MAX", "20"))
+        float(os.environ.get("LOADTEST_THINK_MIN", "15")), float(os.environ.get("LOADTEST_THINK_MAX", "45"))
     )
     host = NODES[0]
 
@@ -108,7 +108,7 @@ class Citizen(HttpUser):
     """A citizen: the home page and catalogue, a service, filing a dossier, looking one up."""
 
     weight = int(os.environ.get("LOADTEST_CITIZEN_WEIGHT", "1"))
-    wait_time = between(2, 8)
+    wait_time = between(5, 15)
     host = NODES[0]
 
     def on_start(self):
