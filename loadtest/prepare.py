@@ -34,6 +34,7 @@ def main(out_path: str, dossiers_per_site: int = 40, officials_per_site: int = 2
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.core.files.storage import default_storage
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from onestop import services
@@ -86,7 +87,9 @@ def main(out_path: str, dossiers_per_site: int = 40, officials_per_site: int = 2
                 dossier = services.accept_dossier(dossier, officer)
             existing.append(dossier)
         for dossier in existing:
-            files = list(dossier.files.values_list("pk", flat=True)[:1])
+            # Only files the storage still holds (make cluster's S3 server keeps objects in memory:
+            # a database reused from an earlier run names files that are gone).
+            files = [f.pk for f in dossier.files.all()[:1] if default_storage.exists(f.file.name)]
             site["dossiers"].append(
                 {"pk": dossier.pk, "code": dossier.code, "phone": dossier.applicant_phone, "files": files}
             )
