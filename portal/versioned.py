@@ -6,19 +6,22 @@ read at; every use compares that tag with the shared version in Redis (one
 ``GET``), and a write anywhere bumps the version after its commit, so the
 next request on any node reads the table again. Redis unreachable: the
 version is unknown and the table is read from the database every time
-(slower, never stale).
+(slower, never stale), without asking Redis again for a few seconds.
 """
 
 from __future__ import annotations
 
 import secrets
 import threading
+import time
 from collections.abc import Callable
 
 import redis
 from django.db import connection, transaction
 
 PREFIX = "portal:version:"
+RETRY_SECONDS = 5  # after a Redis failure, read the database without asking Redis for this long
+_redis_down_until = 0.0
 
 
 class Versioned:
@@ -31,6 +34,9 @@ class Versioned:
     def _version(self) -> str | None:
         from portal import redis_client
 
+        global _redis_down_until
+        if time.monotonic() < _redis_down_until:
+            return None  # Redis failed a moment ago: do not wait on it at every call
         try:
             client = redis_client.client(0.5)
             value = client.get(self.key)
@@ -38,6 +44,7 @@ class Versioned:
                 client.set(self.key, secrets.token_hex(8), nx=True)
                 value = client.get(self.key)
         except redis.RedisError:
+            _redis_down_until = time.monotonic() + RETRY_SECONDS
             return None
         return value.decode() if value is not None else None
 

@@ -115,7 +115,7 @@ def test_the_site_profile_is_shared_through_the_version(db):
 
 
 def test_without_redis_the_table_is_read_every_time_never_stale(db, settings, django_assert_num_queries):
-    from portal import redis_client
+    from portal import redis_client, versioned
 
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
     try:
@@ -124,6 +124,7 @@ def test_without_redis_the_table_is_read_every_time_never_stale(db, settings, dj
             workdays.is_working_day(date(2026, 3, 3))
     finally:
         redis_client._clients.clear()
+        versioned._redis_down_until = 0.0
 
 
 # --- one beat however many start ------------------------------------------------------------------
