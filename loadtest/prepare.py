@@ -60,7 +60,14 @@ def main(out_path: str, dossiers_per_site: int = 40, officials_per_site: int = 2
             )
         officer = User.objects.filter(unit=unit, groups=roles.group_for(roles.ONESTOP_OFFICER)).first()
         free = [s for s in received if not s.pays_online]
-        existing = list(Dossier.objects.filter(receiving_unit=unit).exclude(code="")[:dossiers_per_site])
+        # Dossiers whose files the storage still holds (make cluster's S3 server keeps objects in
+        # memory: a database reused from an earlier run names files that are gone); new ones make up the rest.
+        candidates = Dossier.objects.filter(receiving_unit=unit).exclude(code="").prefetch_related("files")
+        existing = [
+            d
+            for d in candidates[: dossiers_per_site * 3]
+            if all(default_storage.exists(f.file.name) for f in d.files.all())
+        ][:dossiers_per_site]
         for n in range(max(0, dossiers_per_site - len(existing))):
             if not free:
                 break
@@ -87,9 +94,7 @@ def main(out_path: str, dossiers_per_site: int = 40, officials_per_site: int = 2
                 dossier = services.accept_dossier(dossier, officer)
             existing.append(dossier)
         for dossier in existing:
-            # Only files the storage still holds (make cluster's S3 server keeps objects in memory:
-            # a database reused from an earlier run names files that are gone).
-            files = [f.pk for f in dossier.files.all()[:1] if default_storage.exists(f.file.name)]
+            files = [f.pk for f in dossier.files.all()[:1]]
             site["dossiers"].append(
                 {"pk": dossier.pk, "code": dossier.code, "phone": dossier.applicant_phone, "files": files}
             )
