@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint format check messages benchmark demo-code clean
+.PHONY: run test setup lint format check messages benchmark demo-code clean cluster release loadtest
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,20 @@ test: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m portal.launcher exec -- sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest --create-db $(PYTEST_ARGS)'
 
+
+## The release step of a deployment: migrate, collectstatic (docs/deploy.md).
+release: $(STAMP)
+	$(PY) -m portal.launcher release
+
+## A cluster on this machine: proxy on PORT (8000), two web nodes, two Celery
+## workers, one beat, an S3 server; demo data. Ctrl-C stops it all.
+cluster: $(STAMP)
+	$(PY) -m portal.launcher cluster
+
+## Locust against the cluster: 17 wards + city hall, ~20 officials each, citizens.
+## LOADTEST_DURATION=10m (default); report in var/loadtest/report.md.
+loadtest: $(STAMP)
+	$(PY) -m portal.launcher exec -- $(PY) -m loadtest.run
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextvars
+import functools
+import ipaddress
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -20,15 +22,52 @@ current_request: contextvars.ContextVar[RequestInfo | None] = contextvars.Contex
 
 
 def client_ip(request) -> str | None:
-    # Only REMOTE_ADDR: X-Forwarded-For is trusted only when a proxy is set up
-    # to overwrite it, which the deployment documents (BEHIND_PROXY).
+    """The client's address: REMOTE_ADDR, or, behind trusted proxies, read from X-Forwarded-For.
+
+    X-Forwarded-For is a list each proxy appends its peer's address to; only
+    the entries added by the portal's own proxies can be trusted (a client can
+    send anything in front of them). With ``TRUSTED_PROXIES`` the list is read
+    from the right, skipping the proxies' addresses, and the first other one is
+    the client; with ``NUM_PROXIES`` = n the client is the n-th entry from the
+    right. Without either, the header is ignored. Used by the audit trail, the
+    look-up throttle and django-axes (AXES_CLIENT_IP_CALLABLE), so one
+    attacker behind the balancer never locks out the whole city.
+    """
     from django.conf import settings
 
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    hops = settings.NUM_PROXIES
+    if not (trusted or hops) or not remote:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    chain = [part for part in forwarded if part] + [remote]
+    if trusted:
+        while len(chain) > 1 and _in(chain[-1], trusted):
+            chain.pop()
+        return _valid(chain[-1]) or remote
+    index = max(len(chain) - 1 - hops, 0)
+    return _valid(chain[index]) or remote
+
+
+@functools.lru_cache(maxsize=8)
+def _trusted_networks(entries: tuple[str, ...]):
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def _in(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
+def _valid(address: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def record(action: str, obj=None, actor=None, request=None, **data):

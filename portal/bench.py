@@ -146,6 +146,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+_static_collected = False
+
+
+def _collect_static() -> None:
+    """Production settings serve collectstatic's hashed files only: collect them once per run."""
+    global _static_collected
+    if not _static_collected:
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+        _static_collected = True
+
+
 class Gunicorn:
     """``gunicorn <app>`` on a free port of 127.0.0.1 with ``workers`` sync workers, for a ``with`` block."""
 
@@ -165,6 +178,7 @@ class Gunicorn:
         return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> Gunicorn:
+        _collect_static()
         argv = [sys.executable, "-m", "gunicorn", self.app, "--bind", f"127.0.0.1:{self.port}"]
         argv += ["--workers", str(self.workers), "--log-level", "warning"]
         self.proc = subprocess.Popen(argv, cwd=settings.BASE_DIR, env=self.env, start_new_session=True)

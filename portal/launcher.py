@@ -1,19 +1,29 @@
-"""One command to run the portal, one to run its tests.
+"""One command to run the portal, one to run its tests, one per process of a cluster.
 
-``python -m portal.launcher run``: migrate, load the demo data on first
-start, then run the web server (gunicorn), a Celery worker and Celery beat
-until Ctrl-C, which stops every process started here, embedded servers
-included.
+``python -m portal.launcher run``: the single-machine demo. The release step
+(migrate, collectstatic, the demo data on first start), then the web server
+(gunicorn), a Celery worker and Celery beat until Ctrl-C, which stops every
+process started here, embedded servers included. ``PROCESSES`` (default
+``web,worker,beat``) chooses which run.
 
 ``python -m portal.launcher exec -- CMD...``: run CMD (the test suite) with
 the same environment, then stop the embedded servers it started.
 
-Without DATABASE_URL / REDIS_URL the embedded PostgreSQL and Redis are
-started here (see ``portal/embedded.py``) and their URLs passed on in the
-environment; without SECRET_KEY the key generated once into
-``var/secret_key`` is passed on. Settings never start or generate anything
-themselves. This module imports no Django code until the environment is
-ready.
+A node of a cluster (docs/deploy.md): ``release`` once per release (migrate,
+collectstatic), then ``web``, ``worker`` or ``beat`` per process. These never
+start embedded servers nor generate keys: DATABASE_URL, REDIS_URL and
+SECRET_KEY must be given, shared by every node.
+
+``cluster``: two web nodes, two workers, one beat and an S3 server on this
+machine (``make cluster``, see portal/cluster.py).
+
+Without DATABASE_URL / REDIS_URL, ``run`` and ``exec`` start the embedded
+PostgreSQL and Redis (see ``portal/embedded.py``) and pass their URLs on in
+the environment; without SECRET_KEY the key generated once into
+``var/secret_key`` is passed on. Outside the demo and DEBUG, that is refused:
+each node would have its own database and key. Settings never start or
+generate anything themselves. This module imports no Django code until the
+environment is ready.
 """
 
 from __future__ import annotations
@@ -38,11 +48,23 @@ def _log(msg: str) -> None:
 class Services:
     """The embedded servers this process started (and must stop)."""
 
-    def __init__(self) -> None:
+    def __init__(self, local: bool = True) -> None:
+        self.local = local  # may start embedded servers and generate keys (demo, DEBUG, tests)
         self.started_pg = False
         self.started_redis = False
 
     def up(self) -> None:
+        if not self.local:
+            missing = [
+                name for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL") if not os.environ.get(name)
+            ]
+            if missing:
+                raise SystemExit(
+                    f"[portal] {', '.join(missing)} not set. A node of a cluster shares its database, "
+                    "Redis and key with the others: set them (docs/deploy.md). Embedded servers and "
+                    "generated keys are for the single-machine demo (`make run`) or DEBUG=true only."
+                )
+            return
         if not os.environ.get("SECRET_KEY"):
             os.environ["SECRET_KEY"] = embedded.secret_key()
             _log(f"SECRET_KEY not set: using the key generated once into {embedded.VAR_DIR / 'secret_key'}")
@@ -85,7 +107,8 @@ def run(host: str, port: int) -> int:
     public_host = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     os.environ.setdefault("PORTAL_BASE_URL", f"http://{public_host}:{port}")
     os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-    services = Services()
+    os.environ.setdefault("PORTAL_DEMO", "true")  # one machine: embedded servers, mail in var/mail
+    services = Services(local=_local_allowed())
     procs: list[subprocess.Popen] = []
     stopping = False
 
@@ -97,42 +120,9 @@ def run(host: str, port: int) -> int:
     signal.signal(signal.SIGTERM, stop)
     try:
         services.up()
-        manage("migrate", "--noinput", "-v", "0")
-        manage("collectstatic", "--noinput", "-v", "0")
-        marker = embedded.VAR_DIR / "demo-loaded"
-        if not marker.exists():
-            _log("first start: loading the demo data (seed_demo)")
-            manage("seed_demo")
-            marker.write_text(time.strftime("%Y-%m-%d %H:%M:%S"))
-        commands = {
-            "web": [
-                PY,
-                "-m",
-                "gunicorn",
-                "portal.wsgi:application",
-                "--bind",
-                f"{host}:{port}",
-                "--workers",
-                os.environ.get("WEB_CONCURRENCY", "2"),
-                "--access-logfile",
-                "-",
-            ],
-            "worker": [
-                PY,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                "2",
-                "--hostname",
-                "worker@%h",
-            ],
-            "beat": [PY, "-m", "celery", "-A", "portal", "beat", "--loglevel", "INFO"],
-        }
+        release(demo=_env_true("PORTAL_DEMO"))
+        wanted = [p.strip() for p in os.environ.get("PROCESSES", "web,worker,beat").split(",") if p.strip()]
+        commands = {name: command(name, host, port) for name in wanted}
         for name, cmd in commands.items():
             # Own process group: Ctrl-C reaches us, and we stop children in order.
             procs.append(subprocess.Popen(cmd, cwd=BASE_DIR, start_new_session=True))
@@ -161,6 +151,56 @@ def run(host: str, port: int) -> int:
                 proc.wait()
         services.down()
         _log("stopped")
+
+
+def _env_true(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _local_allowed() -> bool:
+    """Embedded servers and generated keys: only for the demo, DEBUG and the test runner."""
+    return _env_true("PORTAL_DEMO") or _env_true("DEBUG")
+
+
+def command(name: str, host: str = "127.0.0.1", port: int = 8000, ident: str = "") -> list[str]:
+    """The command line of one process kind: web (gunicorn), worker or beat."""
+    if name == "web":
+        return [
+            PY,
+            "-m",
+            "gunicorn",
+            "portal.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            os.environ.get("WEB_CONCURRENCY", "2"),
+            "--access-logfile",
+            os.environ.get("ACCESS_LOG", "-"),
+        ]
+    if name == "worker":
+        return [
+            PY,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            os.environ.get("WORKER_CONCURRENCY", "2"),
+            "--hostname",
+            f"worker{ident}@%h",
+        ]
+    if name == "beat":
+        schedule = str(embedded.VAR_DIR / f"celerybeat-schedule{ident}")
+        return [PY, "-m", "celery", "-A", "portal", "beat", "--loglevel", "INFO", "--schedule", schedule]
+    raise SystemExit(f"[portal] unknown process kind {name!r} (web, worker, beat)")
+
+
+def release(demo: bool = False) -> None:
+    """The release step (manage.py release): migrate, collectstatic, demo data once per database."""
+    manage("release", "-v", "0", *(["--demo"] if demo else []))
 
 
 def _wait_http(url: str, procs, timeout: float = 90) -> None:
@@ -234,10 +274,31 @@ def exec_(cmd: list[str]) -> int:
         services.down()
 
 
+def node(kind: str) -> int:
+    """One process of a cluster node, in the foreground (a process manager restarts it)."""
+    services = Services(local=_local_allowed())
+    services.up()
+    try:
+        if kind == "release":
+            release(demo=_env_true("PORTAL_DEMO"))
+            return 0
+        host = os.environ.get("HOST", "127.0.0.1")
+        port = int(os.environ.get("PORT", "8000"))
+        return subprocess.call(command(kind, host, port), cwd=BASE_DIR)
+    finally:
+        services.down()
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "exec"}:
+    if not argv or argv[0] not in {"run", "exec", "release", "web", "worker", "beat", "cluster"}:
         print(__doc__)
         return 2
+    if argv[0] in {"release", "web", "worker", "beat"}:
+        return node(argv[0])
+    if argv[0] == "cluster":
+        from portal import cluster
+
+        return cluster.main(argv[1:])
     if argv[0] == "run":
         host = os.environ.get("HOST", "127.0.0.1")
         port = int(os.environ.get("PORT", "8000"))

@@ -133,3 +133,27 @@ class PortalCSPMiddleware(CSPMiddleware):
         if request.path.startswith(self.ADMIN_PREFIX) and parts.update is None:
             parts.update = {"style-src": ["'unsafe-inline'"]}
         return parts
+
+
+class TextGZipMiddleware:
+    """Django's GZip for text (HTML, JSON, CSV, XML): files already compressed pass as they are.
+
+    Only where the reverse proxy does not compress (HTML_GZIP, on by default).
+    Stored files (PDF, images, Office documents) and static files (WhiteNoise
+    serves its own compressed copies) are left alone. Django's GZip adds
+    random padding against BREACH, and CSRF tokens are masked per request.
+    """
+
+    TEXT = ("text/", "application/json", "application/xml", "application/javascript")
+
+    def __init__(self, get_response):
+        from django.middleware.gzip import GZipMiddleware
+
+        self.get_response = get_response
+        self.gzip = GZipMiddleware(get_response)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith(self.TEXT):
+            return self.gzip.process_response(request, response)
+        return response

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from portal.versioned import Versioned
+
 
 class UnitKind(models.TextChoices):
     PEOPLES_COMMITTEE = "committee", _("People's committee")
@@ -251,7 +253,7 @@ class AuditEvent(AppendOnlyModel):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
 
 
-_site_profile_cache: dict = {}
+_site_profile_cache = Versioned("site-profile")
 
 
 class SiteProfile(models.Model):
@@ -273,19 +275,17 @@ class SiteProfile(models.Model):
 
     @classmethod
     def current(cls) -> SiteProfile:
-        """The profile, kept per process for a minute (every page shows it)."""
-        import time
-
-        cached = _site_profile_cache.get("profile")
-        if cached and time.monotonic() - cached[0] < 60:
-            return cached[1]
-        profile = cls.objects.filter(pk=1).first() or cls(pk=1)
-        _site_profile_cache["profile"] = (time.monotonic(), profile)
-        return profile
+        """The profile (every page shows it): the process's copy while the shared version holds."""
+        return _site_profile_cache.get("profile", lambda: cls.objects.filter(pk=1).first() or cls(pk=1))
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        _site_profile_cache.clear()
+        _site_profile_cache.bump()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _site_profile_cache.bump()
+        return result
 
 
 class Heartbeat(models.Model):

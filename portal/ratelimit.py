@@ -16,11 +16,9 @@ import hashlib
 import logging
 
 import redis
-from django.conf import settings
 
 log = logging.getLogger(__name__)
 PREFIX = "portal:ratelimit:"
-_clients: dict[str, redis.Redis] = {}
 # Decrement only keys that still exist, so an expired window is never recreated without a TTL.
 _REFUND = """
 for _, name in ipairs(KEYS) do
@@ -33,12 +31,9 @@ return 0
 
 
 def _client() -> redis.Redis:
-    url = settings.REDIS_URL
-    client = _clients.get(url)
-    if client is None:
-        client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
-        _clients[url] = client
-    return client
+    from portal import redis_client
+
+    return redis_client.client(0.5)
 
 
 def key(scope: str, value: str) -> str:

@@ -51,6 +51,9 @@ def required(name: str, debug_default: str, why: str) -> str:
 
 
 DEBUG = env_bool("DEBUG", False)
+# The single-machine demo (`make run`): embedded servers, generated keys, mail
+# in files under var/. Set by the launcher's `run`; never on a node of a cluster.
+PORTAL_DEMO = env_bool("PORTAL_DEMO", False)
 SECRET_KEY = required(
     "SECRET_KEY",
     "django-insecure-development-only-key-never-use-in-production",
@@ -99,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "portal.replica.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -125,15 +129,33 @@ TEMPLATES = [
 DATABASE_URL = required(
     "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal", "The portal keeps its data in PostgreSQL."
 )
+# Persistent connections; no health-check query at each request's start unless
+# something between the node and PostgreSQL drops idle connections (a
+# pooler, a firewall): then set CONN_HEALTH_CHECKS=true (docs/deploy.md).
+CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "60"))
+CONN_HEALTH_CHECKS = env_bool("CONN_HEALTH_CHECKS", False)
 DATABASES = {
     "default": dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=CONN_HEALTH_CHECKS
     )
 }
-if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    raise ImproperlyConfigured("The portal runs on PostgreSQL only.")
+# Optional read replica (a streaming standby): heavy public reads go there
+# (portal.replica), never a read that follows a write in the same request.
+REPLICA_DATABASE_URL = os.environ.get("REPLICA_DATABASE_URL", "").strip()
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=CONN_HEALTH_CHECKS
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["portal.replica.ReplicaRouter"]
+# Views (by URL name) whose reads may go to the replica: catalogue, statistics, published lists.
+REPLICA_VIEWS = env_list(
+    "REPLICA_VIEWS",
+    "onestop:catalogue,onestop:service,onestop:stats,onestop:stats_csv,feedback:list,feedback:stats",
+)
+for _alias in DATABASES:
+    if not DATABASES[_alias]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("The portal runs on PostgreSQL only.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis and Celery ----------------------------------------------------
@@ -162,6 +184,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# However many beats are started, one sends: the others wait on a lock in Redis
+# (portal.beat), and take over within BEAT_LOCK_SECONDS if it stops.
+CELERY_BEAT_SCHEDULER = "portal.beat:LockedScheduler"
+BEAT_LOCK_SECONDS = int(os.environ.get("BEAT_LOCK_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "housekeeping-daily": {
         "task": "portal.tasks.housekeeping",
@@ -251,26 +277,75 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
-STORAGES = {
-    "default": {
+# Private files (uploads, letters, signed documents, results) go through
+# Django's storage API: a private directory by default, S3-compatible object
+# storage (django-storages) when S3_BUCKET is set, shared by every node. They
+# are served only by the views that check visible_to (portal.uploads.file_response):
+# streamed through the node, or, with PRIVATE_FILES_SIGNED_URLS, by a redirect
+# to a URL signed for PRIVATE_FILES_URL_SECONDS.
+S3_BUCKET = os.environ.get("S3_BUCKET", "").strip()
+PRIVATE_FILES_SIGNED_URLS = env_bool("PRIVATE_FILES_SIGNED_URLS", False)
+PRIVATE_FILES_URL_SECONDS = int(os.environ.get("PRIVATE_FILES_URL_SECONDS", "60"))
+if S3_BUCKET:
+    DEFAULT_FILE_STORAGE_CONFIG = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            "default_acl": None,  # the bucket's own (private) policy
+            "querystring_auth": True,  # URLs, when used, are signed …
+            "querystring_expire": PRIVATE_FILES_URL_SECONDS,  # … and short-lived
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+        },
+    }
+else:
+    DEFAULT_FILE_STORAGE_CONFIG = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         # Private: outside the web root, never served directly.
         "OPTIONS": {"location": os.environ.get("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private"))},
-    },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    }
+STORAGES = {
+    "default": DEFAULT_FILE_STORAGE_CONFIG,
+    # Content-hashed names (a rolling release never serves a new page with an old
+    # file), compressed copies (gzip, brotli) made once by collectstatic.
+    "staticfiles": {"BACKEND": "portal.staticstorage.StaticStorage"},
 }
-WHITENOISE_USE_FINDERS = True  # serve from static/ even before collectstatic
+# Production serves collectstatic's output only; the finders are for development.
+WHITENOISE_USE_FINDERS = DEBUG
+
+
+def _static_headers(headers, path, url):
+    """Content-hashed static files (name.0123456789ab.css): a year's max-age, never revalidated."""
+    import re
+
+    if re.search(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$", url):
+        headers["Cache-Control"] = "public, max-age=31536000, immutable"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_headers
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 26_214_400
+# HTML compressed by the portal unless the reverse proxy does it (HTML_GZIP=false then).
+HTML_GZIP = env_bool("HTML_GZIP", True)
+if HTML_GZIP:
+    MIDDLEWARE.insert(0, "portal.middleware.TextGZipMiddleware")
 
 # --- E-mail -------------------------------------------------------------------
+# SMTP (the relay at EMAIL_HOST, by default the node's own MTA). Mail goes to
+# files under var/mail only on a development machine or the demo: on a node
+# of a cluster, files would be scattered over each node's disk.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if os.environ.get("EMAIL_HOST")
-    else "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend"
+    if (DEBUG or PORTAL_DEMO) and not os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -288,7 +363,17 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# Behind reverse proxies / load balancers: which addresses are proxies, so the
+# client's own address (look-up throttle, django-axes, audit trail) is read from
+# X-Forwarded-For instead of the balancer's (portal.audit.client_ip).
+# TRUSTED_PROXIES: addresses or networks of the proxies (e.g. 10.0.0.0/8);
+# NUM_PROXIES: how many proxies each request passes (when their addresses vary).
+# BEHIND_PROXY=true alone means one proxy.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "1" if env_bool("BEHIND_PROXY") else "0"))
+BEHIND_PROXY = bool(TRUSTED_PROXIES or NUM_PROXIES)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+AXES_CLIENT_IP_CALLABLE = "portal.audit.client_ip"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

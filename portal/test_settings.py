@@ -31,3 +31,6 @@ STORAGES = {
 }
 AXES_FAILURE_LIMIT = 5
 PAYMENT_SANDBOX = True  # the tests pay end to end through the local sandbox gateway, switched on here
+# Served from the source folders (no collectstatic before a test run); production
+# serves collectstatic's hashed, compressed copies only.
+WHITENOISE_USE_FINDERS = True

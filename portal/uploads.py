@@ -10,7 +10,9 @@ with a :class:`Policy` naming what it may be:
   are refused (a PDF is a program as much as a document);
 - size limits per policy; empty files are refused.
 
-Files are kept in the default storage (private, outside the web root) under
+Files are kept in the default storage (a private directory outside the web
+root, or S3-compatible object storage shared by every node: see STORAGES in
+portal/settings.py) under
 generated names by :func:`store`, with their SHA-256, size and sniffed type
 (:class:`StoredFile`). :func:`file_response` serves them, after the caller's
 ``visible_to`` check, with their sniffed type, ``nosniff``, a sandboxing
@@ -30,12 +32,13 @@ from datetime import timedelta
 from pathlib import PurePath
 
 import puremagic
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
@@ -391,19 +394,68 @@ def store_image(record: StoredFile, uploaded, policy: Policy = PHOTOS, field: st
     )
 
 
-def file_response(fieldfile, filename: str, content_type: str, inline: bool = False) -> FileResponse:
-    """Serve a stored file safely; ``inline`` only for PDFs and images, everything else downloads."""
+def _open_stream(fieldfile):
+    """(a readable stream, its size or None): from object storage without a local copy."""
+    storage = fieldfile.storage
+    bucket = getattr(storage, "bucket", None)
+    if bucket is not None and hasattr(storage, "_normalize_name"):  # django-storages' S3Storage
+        from botocore.exceptions import ClientError
+        from storages.utils import clean_name
+
+        try:
+            found = bucket.Object(storage._normalize_name(clean_name(fieldfile.name))).get()
+        except ClientError as exc:
+            raise FileNotFoundError(fieldfile.name) from exc
+        return found["Body"], found.get("ContentLength")
+    return fieldfile.open("rb"), None
+
+
+def signed_url(fieldfile, filename: str, content_type: str, attachment: bool) -> str | None:
+    """A short-lived signed URL to the object (S3 storage), with the portal's type and disposition."""
+    storage = fieldfile.storage
+    if getattr(storage, "bucket", None) is None:
+        return None
+    from django.utils.http import content_disposition_header
+
+    return storage.url(
+        fieldfile.name,
+        parameters={
+            "ResponseContentType": content_type,
+            "ResponseContentDisposition": content_disposition_header(attachment, filename),
+            "ResponseCacheControl": "private, no-store",
+        },
+        expire=settings.PRIVATE_FILES_URL_SECONDS,
+    )
+
+
+def file_response(fieldfile, filename: str, content_type: str, inline: bool = False):
+    """Serve a stored file safely; ``inline`` only for PDFs and images, everything else downloads.
+
+    The caller has checked ``visible_to``. The bytes are streamed from the
+    storage (a private directory or the object store) through this response;
+    with ``PRIVATE_FILES_SIGNED_URLS`` and object storage, the answer is a
+    redirect to a URL signed for ``PRIVATE_FILES_URL_SECONDS`` seconds
+    instead (the object store then serves the bytes, with the same type and
+    disposition; the bucket itself is never public).
+    """
+    show_inline = inline and content_type in INLINE_TYPES
+    filename = filename.replace("\x00", "") or "file"
+    served_type = content_type if content_type in EXTENSION_OF else "application/octet-stream"
+    if settings.PRIVATE_FILES_SIGNED_URLS:
+        url = signed_url(fieldfile, filename, served_type, attachment=not show_inline)
+        if url:
+            response = HttpResponseRedirect(url)
+            response["Cache-Control"] = "private, no-store"
+            return response
     try:
-        handle = fieldfile.open("rb")
+        handle, size = _open_stream(fieldfile)
     except (FileNotFoundError, OSError):
         raise Http404(_("The file is missing from storage."))
-    show_inline = inline and content_type in INLINE_TYPES
     response = FileResponse(
-        handle,
-        as_attachment=not show_inline,
-        filename=filename.replace("\x00", "") or "file",
-        content_type=content_type if content_type in EXTENSION_OF else "application/octet-stream",
+        handle, as_attachment=not show_inline, filename=filename, content_type=served_type
     )
+    if size is not None:
+        response["Content-Length"] = str(size)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     if content_type != PDF:  # Chromium's PDF viewer does not run in a sandboxed document

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import redis
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db import connection
@@ -34,9 +33,9 @@ def _database_ok() -> tuple[bool, str]:
 
 def _broker_ok() -> tuple[bool, str]:
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-        client.ping()
-        client.close()
+        from portal import redis_client
+
+        redis_client.client(1.0).ping()  # the process's client, reused (no new connection per check)
         return True, "ok"
     except Exception as exc:  # noqa: BLE001
         return False, exc.__class__.__name__

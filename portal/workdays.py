@@ -2,8 +2,9 @@
 
 Days off and extra working days come from :class:`portal.models.CalendarDay`
 (data, edited in the admin). Without an exception, Monday to Friday are
-working days. Each process caches a year's exceptions for a short time and
-drops the cache whenever a calendar row is saved or deleted.
+working days. Each process keeps a year's exceptions, checked against a
+version in Redis that every save or delete of a calendar row changes, so all
+nodes count with the same calendar (portal.versioned).
 
 The 15:00 rule (Decree 61/2018 Art. 19(1); kept by Decree 118/2025 [open:
 its article not read here, so the cut-off is a parameter the one-stop
@@ -14,42 +15,34 @@ exactly still counts as that day. See :func:`transfer_date`.
 
 from __future__ import annotations
 
-import threading
-import time
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from portal.versioned import Versioned
+
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CUTOFF = dtime(15, 0)
 OFFICE_OPENS = dtime(7, 30)
 OFFICE_CLOSES = dtime(17, 0)
-_CACHE_SECONDS = 60
-
-_lock = threading.Lock()
-_cache: dict[int, tuple[float, dict[date, bool]]] = {}
+_calendar = Versioned("calendar")
 
 
 def clear_cache(*_args, **_kwargs) -> None:
-    with _lock:
-        _cache.clear()
+    """Drop every process's copy (called on each save or delete of a calendar row)."""
+    _calendar.bump()
 
 
 def _exceptions(year: int) -> dict[date, bool]:
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(year)
-        if hit and now - hit[0] < _CACHE_SECONDS:
-            return hit[1]
-    from portal.models import CalendarDay
+    def load() -> dict[date, bool]:
+        from portal.models import CalendarDay
 
-    rows = CalendarDay.objects.filter(date__year=year).values_list("date", "kind")
-    table = {d: kind == CalendarDay.Kind.WORKING_DAY for d, kind in rows}
-    with _lock:
-        _cache[year] = (now, table)
-    return table
+        rows = CalendarDay.objects.filter(date__year=year).values_list("date", "kind")
+        return {d: kind == CalendarDay.Kind.WORKING_DAY for d, kind in rows}
+
+    return _calendar.get(year, load)
 
 
 def is_working_day(day: date) -> bool:

@@ -9,7 +9,7 @@ def _clear_caches():
     from portal import models, workdays
 
     workdays.clear_cache()
-    models._site_profile_cache.clear()
+    models._site_profile_cache.bump()
     # The cache's own keys only (its prefix): cache.clear() would flush the
     # whole Redis database, Celery's queue and the rate limiter included.
     cache.delete_pattern("*")
