@@ -38,7 +38,7 @@ def main(out_path: str, dossiers_per_site: int = 40, officials_per_site: int = 2
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from onestop import services
-    from onestop.models import Dossier, Service
+    from onestop.models import Dossier, OnlineClass, Service, online_q
     from onestop.workflow import Citizen
     from portal import otp, roles
     from portal.models import Unit, UnitKind, User
@@ -50,7 +50,9 @@ def main(out_path: str, dossiers_per_site: int = 40, officials_per_site: int = 2
     plan = {"sites": []}
     for unit in sites:
         received = list(
-            Service.objects.filter(active=True, receiving_units=unit, level__gte=3).order_by("code")
+            Service.objects.filter(
+                online_q(OnlineClass.FULL) | online_q(OnlineClass.PARTIAL), active=True, receiving_units=unit
+            ).order_by("code")
         )
         site = {"unit": unit.pk, "name": unit.name, "services": [], "officials": [], "dossiers": []}
         for service in received:
