@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal import audit
+from portal import audit, pagecache
 from portal.models import AppendOnlyModel, Unit
 from portal.workflow import Citizen, SystemActor, Workflow, actor_user
 
@@ -119,4 +119,12 @@ def record_event(case, action: str, actor, from_status: str = "", note: str = ""
         from_status=str(from_status or ""),
         to_status=str(to_status),
     )
+    # Public pages built from this kind of case (figures, a status page) are cached
+    # under this version: they are recomputed after the commit.
+    pagecache.bump(case_version(case))
     return event
+
+
+def case_version(case_or_model) -> str:
+    """The ``portal.pagecache`` version every event of this kind of case moves on."""
+    return f"cases.{case_or_model._meta.label_lower}"

@@ -1,0 +1,207 @@
+"""Public pages served from Redis, exact after every write: version counters and a page cache.
+
+Two pieces, written once for every app:
+
+- **Versions.** A named counter in the shared cache (``version("onestop.catalogue")``)
+  that a write moves on when it happens and again after it commits (``bump(name)``, or ``watch(name, *models)``
+  to bump on every save/delete/many-to-many change of those models). Keys built
+  from versions change on every write, so nothing cached under them is ever
+  stale: the first request after a change misses and renders anew. A counter
+  that is missing (Redis flushed or evicted) starts from the clock in
+  nanoseconds, above every value it had before.
+- **Pages.** ``@cached_page("onestop.catalogue", ...)`` keeps the whole HTML of a
+  public page for anonymous visitors, keyed on the versions the page depends
+  on, the site's own version, the language, the day, the host and the full
+  path. The CSRF token is never cached: the page is rendered with a
+  placeholder, which each response replaces with the visitor's own token.
+
+Who gets a cached page: a GET or HEAD with no session cookie and no message
+cookie (so never a signed-in official or citizen, nor anyone with a session
+holding a look-up, a draft or a flash message), with only the query
+parameters the page declares. Everyone else gets the page rendered for them.
+Only a plain 200 the view made without touching the session, setting a cookie
+or queueing a message is stored. Redis down is a miss: the page is rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+#: Every page also depends on the site's branding (SiteProfile) and the public shell.
+SITE = "portal.site"
+#: Stands for the CSRF token while a page is rendered for the cache (letters and digits only,
+#: so escaping leaves it whole).
+CSRF_PLACEHOLDER = "pagecacheCSRFplaceholder0token0a9f3c1e"
+PAGE_SECONDS = 3600
+
+
+def _version_key(name: str) -> str:
+    return f"pagecache:v:{name}"
+
+
+def versions(*names: str) -> str:
+    """The current versions of ``names``, as one string for a cache key."""
+    keys = [_version_key(name) for name in names]
+    found = cache.get_many(keys)
+    values = []
+    for key in keys:
+        value = found.get(key)
+        if value is None:
+            cache.add(key, time.time_ns(), timeout=None)
+            value = cache.get(key) or f"x{time.time_ns()}"  # Redis down: a key nothing matches
+        values.append(str(value))
+    return ".".join(values)
+
+
+def version(name: str) -> str:
+    return versions(name)
+
+
+def _bump_now(names: Iterable[str]) -> None:
+    for name in names:
+        key = _version_key(name)
+        try:
+            cache.incr(key)
+        except ValueError:  # missing: start above anything it held
+            cache.add(key, time.time_ns(), timeout=None)
+
+
+def bump(*names: str) -> None:
+    """Move ``names`` on now and again once the current transaction commits.
+
+    The second move is what makes it exact: a page rendered between the two
+    (from the data before the commit) is stored under a version nobody asks
+    for any more. The first one makes the change visible at once to whoever
+    reads inside the same transaction.
+    """
+    _bump_now(names)
+    transaction.on_commit(lambda: _bump_now(names))
+
+
+def watch(name: str, *models) -> None:
+    """Bump ``name`` after every save, delete or many-to-many change of ``models``."""
+
+    def changed(sender, **kwargs):
+        if kwargs.get("raw"):
+            return  # fixtures
+        if "action" in kwargs and not kwargs["action"].startswith("post_"):
+            return
+        bump(name)
+
+    for model in models:
+        uid = f"pagecache:{name}:{model._meta.label_lower}"
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":save")
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                changed, sender=field.remote_field.through, weak=False, dispatch_uid=f"{uid}:{field.name}"
+            )
+
+
+# --- whole pages ---------------------------------------------------------------------------
+
+
+def cacheable(request, params: Iterable[str] = ()) -> bool:
+    """Whether ``request`` may be answered from (and stored in) the shared page cache."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    if getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in request.COOKIES:
+        return False
+    allowed = set(params)
+    return all(key in allowed for key in request.GET)
+
+
+def page_key(request, names: Iterable[str]) -> str:
+    parts = [
+        versions(SITE, *names),
+        getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+        timezone.localdate().isoformat(),
+        request.scheme,
+        request.get_host(),
+        request.get_full_path(),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"pagecache:page:{digest}"
+
+
+def rendering_for_cache(request) -> bool:
+    """For the context processor: render the CSRF token as the placeholder."""
+    return getattr(request, "_pagecache_rendering", False)
+
+
+def _forget_process_caches() -> None:
+    """A miss renders from the database, not from a process's minute-old copies."""
+    from portal import models, workdays
+
+    models._site_profile_cache.clear()
+    workdays.clear_cache()
+
+
+def _answer(request, content: bytes, content_type: str) -> HttpResponse:
+    if CSRF_PLACEHOLDER.encode() in content:
+        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    response = HttpResponse(content, content_type=content_type)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def _storable(request, response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    messages = getattr(request, "_messages", None)
+    if messages is not None and (getattr(messages, "added_new", False) or len(messages)):
+        return False
+    return True
+
+
+def cached_page(*names: str, params: Iterable[str] = (), seconds: int = PAGE_SECONDS):
+    """Serve the decorated view's page from the cache to anonymous visitors (see the module doc).
+
+    ``names``: the versions the page depends on; ``params``: the query
+    parameters it reads (a request with any other is rendered, not cached).
+    """
+    params = tuple(params)
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not getattr(settings, "PAGE_CACHE", True) or not cacheable(request, params):
+                return view(request, *args, **kwargs)
+            key = page_key(request, names)
+            hit = cache.get(key)
+            if hit is not None:
+                return _answer(request, *hit)
+            _forget_process_caches()
+            request._pagecache_rendering = True
+            try:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and not response.is_rendered:
+                    response.render()
+            finally:
+                request._pagecache_rendering = False
+            if not _storable(request, response):
+                return response
+            content_type = response.get("Content-Type", "text/html; charset=utf-8")
+            cache.set(key, (response.content, content_type), seconds)
+            return _answer(request, response.content, content_type)
+
+        return wrapper
+
+    return decorate
