@@ -21,6 +21,7 @@ class PortalConfig(AppConfig):
         # Every public page shows the site's branding; many show units' names; figures
         # and deadlines follow the working-day calendar.
         pagecache.watch(pagecache.SITE, SiteProfile, Unit, CalendarDay)
+        pagecache.watch_all_data()
 
 
 class PortalAdminConfig(AdminConfig):

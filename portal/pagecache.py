@@ -110,6 +110,40 @@ def watch(name: str, *models) -> None:
             )
 
 
+#: Moved on by every write through the ORM (save, delete, many-to-many change) of any model
+#: but the few written while reading (sessions, devices, log-in attempts, audit rows, outbox
+#: rows, heartbeats): what a page made of many apps' data (the back office's lists) keys on.
+DATA = "portal.data"
+UNWATCHED_APPS = {"sessions", "otp_totp", "otp_static", "axes", "contenttypes"}
+UNWATCHED_MODELS = {"portal.auditevent", "portal.heartbeat"}
+
+
+def _watched(model) -> bool:
+    from portal.outbox import OutboxMessage
+
+    meta = model._meta
+    if meta.app_label in UNWATCHED_APPS or meta.label_lower in UNWATCHED_MODELS:
+        return False
+    return not issubclass(model, OutboxMessage)
+
+
+def _any_change(sender, **kwargs):
+    if kwargs.get("raw"):
+        return
+    if "action" in kwargs and not kwargs["action"].startswith("post_"):
+        return
+    model = kwargs["instance"].__class__ if "action" in kwargs else sender
+    if _watched(model):
+        bump(DATA)
+
+
+def watch_all_data() -> None:
+    """Bump :data:`DATA` after every ORM write of a watched model (called once, at start-up)."""
+    post_save.connect(_any_change, weak=False, dispatch_uid="pagecache:data:save")
+    post_delete.connect(_any_change, weak=False, dispatch_uid="pagecache:data:delete")
+    m2m_changed.connect(_any_change, weak=False, dispatch_uid="pagecache:data:m2m")
+
+
 # --- whole pages ---------------------------------------------------------------------------
 
 
@@ -159,16 +193,43 @@ def _answer(request, content: bytes, content_type: str) -> HttpResponse:
     return response
 
 
-def _storable(request, response) -> bool:
+def _storable(request, response, session_before: dict | None) -> bool:
+    """A plain 200 whose rendering wrote nothing of the visitor's: no cookie, no session
+    change (the middleware's own bookkeeping before the view does not count), no message."""
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     session = getattr(request, "session", None)
-    if session is not None and session.modified:
+    if session is not None and dict(session.items()) != session_before:
         return False
     messages = getattr(request, "_messages", None)
     if messages is not None and (getattr(messages, "added_new", False) or len(messages)):
         return False
     return True
+
+
+def _serve(request, view, args, kwargs, key: str, seconds: int):
+    hit = cache.get(key)
+    if hit is not None:
+        return _answer(request, *hit)
+    _forget_process_caches()
+    session = getattr(request, "session", None)
+    before = dict(session.items()) if session is not None else None
+    request._pagecache_rendering = True
+    try:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+    finally:
+        request._pagecache_rendering = False
+    if not _storable(request, response, before):
+        if not response.streaming and CSRF_PLACEHOLDER.encode() in response.content:
+            response.content = response.content.replace(
+                CSRF_PLACEHOLDER.encode(), get_token(request).encode()
+            )
+        return response
+    content_type = response.get("Content-Type", "text/html; charset=utf-8")
+    cache.set(key, (response.content, content_type), seconds)
+    return _answer(request, response.content, content_type)
 
 
 def cached_page(*names: str, params: Iterable[str] = (), seconds: int = PAGE_SECONDS):
@@ -184,24 +245,62 @@ def cached_page(*names: str, params: Iterable[str] = (), seconds: int = PAGE_SEC
         def wrapper(request, *args, **kwargs):
             if not getattr(settings, "PAGE_CACHE", True) or not cacheable(request, params):
                 return view(request, *args, **kwargs)
-            key = page_key(request, names)
-            hit = cache.get(key)
-            if hit is not None:
-                return _answer(request, *hit)
-            _forget_process_caches()
-            request._pagecache_rendering = True
-            try:
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render") and not response.is_rendered:
-                    response.render()
-            finally:
-                request._pagecache_rendering = False
-            if not _storable(request, response):
-                return response
-            content_type = response.get("Content-Type", "text/html; charset=utf-8")
-            cache.set(key, (response.content, content_type), seconds)
-            return _answer(request, response.content, content_type)
+            return _serve(request, view, args, kwargs, page_key(request, names), seconds)
 
         return wrapper
 
     return decorate
+
+
+# --- an official's own pages ------------------------------------------------------------------
+
+STAFF_SECONDS = 600
+
+
+def staff_cacheable(request) -> bool:
+    """A signed-in official's GET with no message waiting for them."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
+    if user is None or not user.is_authenticated or not user.is_staff or session is None:
+        return False
+    if not session.session_key:
+        return False
+    messages = getattr(request, "_messages", None)
+    return messages is None or len(messages) == 0
+
+
+def staff_page_key(request) -> str:
+    """Whose page (session and user), in which language, on which day, at which :data:`DATA`."""
+    parts = [
+        versions(DATA),
+        request.session.session_key,
+        str(request.user.pk),
+        getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+        timezone.localdate().isoformat(),
+        request.scheme,
+        request.get_host(),
+        request.get_full_path(),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"pagecache:staff:{digest}"
+
+
+def cached_staff_page(view, seconds: int = STAFF_SECONDS):
+    """Keep an official's own page (per session) until any data changes (:data:`DATA`).
+
+    For back-office pages whose rendering, not their queries, is the cost
+    (the admin home, the dossier list and its queues). The key holds the
+    session: nobody else, not even the same official in another session, is
+    served it. A page with a message for the official, or rendered while
+    the session or a cookie changed, is not stored.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not getattr(settings, "PAGE_CACHE", True) or not staff_cacheable(request):
+            return view(request, *args, **kwargs)
+        return _serve(request, view, args, kwargs, staff_page_key(request), seconds)
+
+    return wrapper

@@ -184,3 +184,11 @@ def test_redis_down_renders_the_page(catalogue, settings):
     for _ in range(2):  # nothing is stored: each visit renders
         n, html = queries_of(DjangoClient(), LIST)
         assert n > 0 and "Dịch vụ công" in html
+
+
+def test_a_page_not_stored_still_carries_a_real_csrf_token(catalogue):
+    visitor = DjangoClient()
+    visitor.cookies["messages"] = message_cookie("Chỉ dành cho bạn")
+    html = queries_of(visitor, LIST)[1]
+    assert pagecache.CSRF_PLACEHOLDER not in html
+    assert re.search(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"', html)
