@@ -12,8 +12,8 @@ from django.urls import reverse
 from onestop import services
 from onestop import workflow as wf
 from onestop.models import DossierStatus
-from tests.onestop.test_admin import CHANGELIST, action_url, html, listed, other_ward_dossier, queue_cells
 from tests.onestop.factories import make_dossier
+from tests.onestop.test_admin import CHANGELIST, action_url, html, listed, other_ward_dossier, queue_cells
 from tests.otp import Client
 
 S = DossierStatus
