@@ -18,8 +18,7 @@ class OnestopConfig(AppConfig):
         # The public catalogue's pages are cached under CATALOGUE; the figures and the
         # status page under the dossiers' version, which every event also moves on.
         pagecache.watch(CATALOGUE, models.Service, models.Sector, models.ServiceStep, models.RequiredDocument)
-        pagecache.watch(
-            cases.case_version(models.Dossier),
+        cases.watch_case(
             models.Dossier,
             models.DossierStep,
             models.Rating,

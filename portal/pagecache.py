@@ -252,6 +252,36 @@ def cached_page(*names: str, params: Iterable[str] = (), seconds: int = PAGE_SEC
     return decorate
 
 
+def private_page(request, view, names: Iterable[str], seconds: int = PAGE_SECONDS):
+    """Answer ``view(request)`` from the cache for a page that only a proven visitor reaches
+    (a citizen's dossier status page, opened by the session's proof, checked by the caller).
+
+    Keyed on ``names`` (the object's own version), the signed-in user (or none), the
+    language, the day and the full path: two browsers that both proved they know the
+    dossier share the page, with their own CSRF tokens. A visitor with a message
+    waiting gets the page rendered; a rendering that changed the session is not kept.
+    """
+    messages = getattr(request, "_messages", None)
+    if (
+        not getattr(settings, "PAGE_CACHE", True)
+        or request.method not in ("GET", "HEAD")
+        or (messages is not None and len(messages))
+    ):
+        return view(request)
+    user = getattr(request, "user", None)
+    parts = [
+        versions(SITE, *names),
+        str(user.pk) if user is not None and user.is_authenticated else "-",
+        getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+        timezone.localdate().isoformat(),
+        request.scheme,
+        request.get_host(),
+        request.get_full_path(),
+    ]
+    key = "pagecache:private:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return _serve(request, view, (), {}, key, seconds)
+
+
 # --- an official's own pages ------------------------------------------------------------------
 
 STAFF_SECONDS = 600

@@ -192,3 +192,83 @@ def test_a_page_not_stored_still_carries_a_real_csrf_token(catalogue):
     html = queries_of(visitor, LIST)[1]
     assert pagecache.CSRF_PLACEHOLDER not in html
     assert re.search(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"', html)
+
+
+# --- the look-up form and the status page -----------------------------------------------------
+
+
+@pytest.fixture
+def _no_limits():
+    from portal import ratelimit
+
+    ratelimit.clear()
+    yield
+    ratelimit.clear()
+
+
+def look_up(client, dossier, token=None):
+    from tests.onestop.factories import MOBILE
+
+    data = {"code": dossier.code, "secret": MOBILE}
+    if token:
+        data["csrfmiddlewaretoken"] = token
+    response = client.post("/tra-cuu/", data, REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response["Location"]
+
+
+def test_the_look_up_form_is_cached_and_its_csrf_token_works(cast, _no_limits):
+    from onestop.models import DossierStatus
+    from tests.onestop.factories import make_dossier
+
+    dossier = make_dossier(cast, DossierStatus.PROCESSING)
+    queries_of(DjangoClient(), "/tra-cuu/")
+    citizen = DjangoClient(enforce_csrf_checks=True)
+    n, html = queries_of(citizen, "/tra-cuu/")
+    assert n == 0 and "Số điện thoại hoặc số CCCD" in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert look_up(citizen, dossier, token) == f"/tra-cuu/{dossier.code}/"
+    prefilled = queries_of(DjangoClient(), "/tra-cuu/", {"ma": dossier.code})[1]
+    assert f'value="{dossier.code}"' in prefilled
+
+
+def test_the_status_page_is_kept_per_dossier_and_changes_after_each_event(cast, _no_limits):
+    from onestop import services
+    from onestop.models import DossierStatus
+    from tests.onestop.factories import make_dossier
+
+    dossier = make_dossier(cast, DossierStatus.SUBMITTED)
+    other = make_dossier(cast, DossierStatus.SUBMITTED)
+    citizen = DjangoClient()
+    url = look_up(citizen, dossier)
+    first = queries_of(citizen, url)[1]
+    with CaptureQueriesContext(connection) as ctx:
+        again = citizen.get(url).content.decode()
+    assert again.count(dossier.code) == first.count(dossier.code) > 0
+    assert len(ctx.captured_queries) <= 3  # session, proof: the page itself comes from the cache
+    assert "Bản vẽ thiếu chữ ký" not in again
+    services.request_supplement(dossier, cast.officer, [{"name": "Bản vẽ", "reason": "Bản vẽ thiếu chữ ký"}])
+    changed = citizen.get(url).content.decode()
+    assert "Bản vẽ thiếu chữ ký" in changed
+    # Another dossier's event leaves this page's cache alone, and the other page is its own.
+    services.request_supplement(other, cast.officer, [{"name": "Tờ khai", "reason": "Thiếu trang 2"}])
+    with CaptureQueriesContext(connection) as ctx:
+        assert "Bản vẽ thiếu chữ ký" in citizen.get(url).content.decode()
+    assert len(ctx.captured_queries) <= 3
+    assert "Thiếu trang 2" not in citizen.get(url).content.decode()
+
+
+def test_the_status_page_needs_each_browsers_own_proof_and_keeps_languages_apart(cast, _no_limits):
+    from onestop.models import DossierStatus
+    from tests.onestop.factories import make_dossier
+
+    dossier = make_dossier(cast, DossierStatus.PROCESSING)
+    citizen = DjangoClient()
+    url = look_up(citizen, dossier)
+    assert "Hồ sơ đang được giải quyết" in queries_of(citizen, url)[1]
+    stranger = DjangoClient()
+    response = stranger.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/tra-cuu/?ma=")
+    citizen.cookies["django_language"] = "en"
+    english = queries_of(citizen, url)[1]
+    assert '<html lang="en">' in english and "Hồ sơ đang được giải quyết" not in english
