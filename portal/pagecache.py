@@ -25,7 +25,6 @@ or queueing a message is stored. Redis down is a miss: the page is rendered.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Iterable
 from functools import wraps
@@ -159,17 +158,73 @@ def cacheable(request, params: Iterable[str] = ()) -> bool:
     return all(key in allowed for key in request.GET)
 
 
-def page_key(request, names: Iterable[str]) -> str:
-    parts = [
-        versions(SITE, *names),
+def _where(request) -> list[str]:
+    """What every cached page varies on besides whose it is: language, day, host, full path."""
+    return [
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         timezone.localdate().isoformat(),
         request.scheme,
         request.get_host(),
         request.get_full_path(),
     ]
-    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"pagecache:page:{digest}"
+
+
+# One round trip to Redis per cached request: read the versions, make the page's key from
+# them (SHA-1 of versions and scope, computed by Redis), read the page. A missing version
+# answers 0 and is started by :func:`versions`.
+LOOKUP_SCRIPT = """
+local parts = {}
+for i, name in ipairs(KEYS) do
+  local value = redis.call('GET', name)
+  if not value then return {0, false} end
+  parts[i] = value
+end
+local key = ARGV[1] .. redis.sha1hex(table.concat(parts, '.') .. '\\n' .. ARGV[2])
+return {key, redis.call('GET', key)}
+"""
+_scripts: dict[int, object] = {}
+
+
+def _redis():
+    """The raw Redis client behind the default cache (None if the cache is not django-redis)."""
+    try:
+        from django_redis import get_redis_connection
+
+        return get_redis_connection("default")
+    except (ImportError, NotImplementedError):
+        return None
+
+
+def _fetch(names: tuple[str, ...], scope: list[str]) -> tuple[str | None, bytes | None]:
+    """The page's key and its stored bytes (None if missing); (None, None) if Redis fails."""
+    from redis.exceptions import RedisError
+
+    client = _redis()
+    if client is None:
+        return None, None
+    script = _scripts.get(id(client))
+    if script is None:
+        script = _scripts[id(client)] = client.register_script(LOOKUP_SCRIPT)
+    keys = [cache.make_key(_version_key(name)) for name in names]
+    args = [cache.make_key("pagecache:page:"), "\n".join(scope).encode()]
+    try:
+        for _attempt in range(2):
+            key, page = script(keys=keys, args=args)
+            if key != 0:
+                return key.decode(), page
+            versions(*names)  # start the missing ones, then ask again
+    except (RedisError, OSError):
+        return None, None
+    return None, None
+
+
+def _store(key: str, content: bytes, content_type: str, seconds: int) -> None:
+    from redis.exceptions import RedisError
+
+    try:
+        _redis().set(key, content_type.encode() + b"\n" + content, ex=seconds)
+    except (RedisError, OSError):
+        pass
 
 
 def rendering_for_cache(request) -> bool:
@@ -207,10 +262,11 @@ def _storable(request, response, session_before: dict | None) -> bool:
     return True
 
 
-def _serve(request, view, args, kwargs, key: str, seconds: int):
-    hit = cache.get(key)
+def _serve(request, view, args, kwargs, names: tuple[str, ...], scope: list[str], seconds: int):
+    key, hit = _fetch(names, scope + _where(request))
     if hit is not None:
-        return _answer(request, *hit)
+        content_type, _sep, content = hit.partition(b"\n")
+        return _answer(request, content, content_type.decode())
     _forget_process_caches()
     session = getattr(request, "session", None)
     before = dict(session.items()) if session is not None else None
@@ -221,14 +277,14 @@ def _serve(request, view, args, kwargs, key: str, seconds: int):
             response.render()
     finally:
         request._pagecache_rendering = False
-    if not _storable(request, response, before):
+    if key is None or not _storable(request, response, before):
         if not response.streaming and CSRF_PLACEHOLDER.encode() in response.content:
             response.content = response.content.replace(
                 CSRF_PLACEHOLDER.encode(), get_token(request).encode()
             )
         return response
     content_type = response.get("Content-Type", "text/html; charset=utf-8")
-    cache.set(key, (response.content, content_type), seconds)
+    _store(key, response.content, content_type, seconds)
     return _answer(request, response.content, content_type)
 
 
@@ -245,7 +301,7 @@ def cached_page(*names: str, params: Iterable[str] = (), seconds: int = PAGE_SEC
         def wrapper(request, *args, **kwargs):
             if not getattr(settings, "PAGE_CACHE", True) or not cacheable(request, params):
                 return view(request, *args, **kwargs)
-            return _serve(request, view, args, kwargs, page_key(request, names), seconds)
+            return _serve(request, view, args, kwargs, (SITE, *names), ["public"], seconds)
 
         return wrapper
 
@@ -269,17 +325,8 @@ def private_page(request, view, names: Iterable[str], seconds: int = PAGE_SECOND
     ):
         return view(request)
     user = getattr(request, "user", None)
-    parts = [
-        versions(SITE, *names),
-        str(user.pk) if user is not None and user.is_authenticated else "-",
-        getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
-        timezone.localdate().isoformat(),
-        request.scheme,
-        request.get_host(),
-        request.get_full_path(),
-    ]
-    key = "pagecache:private:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return _serve(request, view, (), {}, key, seconds)
+    whose = str(user.pk) if user is not None and user.is_authenticated else "-"
+    return _serve(request, view, (), {}, (SITE, *names), ["private", whose], seconds)
 
 
 # --- an official's own pages ------------------------------------------------------------------
@@ -301,22 +348,6 @@ def staff_cacheable(request) -> bool:
     return messages is None or len(messages) == 0
 
 
-def staff_page_key(request) -> str:
-    """Whose page (session and user), in which language, on which day, at which :data:`DATA`."""
-    parts = [
-        versions(DATA),
-        request.session.session_key,
-        str(request.user.pk),
-        getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
-        timezone.localdate().isoformat(),
-        request.scheme,
-        request.get_host(),
-        request.get_full_path(),
-    ]
-    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"pagecache:staff:{digest}"
-
-
 def cached_staff_page(view, seconds: int = STAFF_SECONDS):
     """Keep an official's own page (per session) until any data changes (:data:`DATA`).
 
@@ -331,6 +362,7 @@ def cached_staff_page(view, seconds: int = STAFF_SECONDS):
     def wrapper(request, *args, **kwargs):
         if not getattr(settings, "PAGE_CACHE", True) or not staff_cacheable(request):
             return view(request, *args, **kwargs)
-        return _serve(request, view, args, kwargs, staff_page_key(request), seconds)
+        scope = ["staff", request.session.session_key, str(request.user.pk)]
+        return _serve(request, view, args, kwargs, (DATA,), scope, seconds)
 
     return wrapper
