@@ -31,7 +31,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -159,8 +159,9 @@ def cacheable(request, params: Iterable[str] = ()) -> bool:
 
 
 def _where(request) -> list[str]:
-    """What every cached page varies on besides whose it is: language, day, host, full path."""
+    """What every cached page varies on besides whose it is: database, language, day, host, path."""
     return [
+        connection.settings_dict["NAME"] or "",  # two databases behind one Redis never mix
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         timezone.localdate().isoformat(),
         request.scheme,
