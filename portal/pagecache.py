@@ -1,26 +1,30 @@
-"""Public pages served from Redis, exact after every write: version counters and a page cache.
+"""Whole pages served from Redis, exact after every write: version counters and page caches.
 
-Two pieces, written once for every app:
+Written once for every app:
 
-- **Versions.** A named counter in the shared cache (``version("onestop.catalogue")``)
-  that a write moves on when it happens and again after it commits (``bump(name)``, or ``watch(name, *models)``
-  to bump on every save/delete/many-to-many change of those models). Keys built
-  from versions change on every write, so nothing cached under them is ever
-  stale: the first request after a change misses and renders anew. A counter
-  that is missing (Redis flushed or evicted) starts from the clock in
-  nanoseconds, above every value it had before.
-- **Pages.** ``@cached_page("onestop.catalogue", ...)`` keeps the whole HTML of a
-  public page for anonymous visitors, keyed on the versions the page depends
-  on, the site's own version, the language, the day, the host and the full
-  path. The CSRF token is never cached: the page is rendered with a
-  placeholder, which each response replaces with the visitor's own token.
+- **Versions.** A named counter in the shared cache (``versions("onestop.catalogue")``)
+  that a write moves on when it happens and again after it commits (``bump(name)``;
+  ``watch(name, *models)`` bumps on every save, delete or many-to-many change of those
+  models; :data:`DATA` moves on with every ORM write of almost any model). Keys built
+  from versions change on every write, so nothing cached under them is ever stale: the
+  first request after a change misses and renders anew. A counter that is missing
+  (Redis flushed or evicted) starts from the clock in nanoseconds, above every value it
+  had before.
+- **Pages.** ``@cached_page(*names)`` keeps a public page for visitors without a
+  session; :func:`private_page` a page only a proven visitor reaches (a dossier's status
+  page, per dossier version and signed-in user); :func:`cached_staff_page` an official's
+  own page, per session, under :data:`DATA`. Every key also holds the database, the
+  language, the day, the host and the full path. One Redis round trip per request (a Lua
+  script reads the versions, keys the page and reads it). The CSRF token is never cached:
+  a page is rendered with a placeholder that each response replaces with the visitor's
+  own token.
 
-Who gets a cached page: a GET or HEAD with no session cookie and no message
-cookie (so never a signed-in official or citizen, nor anyone with a session
-holding a look-up, a draft or a flash message), with only the query
-parameters the page declares. Everyone else gets the page rendered for them.
-Only a plain 200 the view made without touching the session, setting a cookie
-or queueing a message is stored. Redis down is a miss: the page is rendered.
+Who gets a cached public page: a GET or HEAD with no session cookie and no message
+cookie (so never a signed-in official or citizen, nor anyone with a session holding a
+look-up, a draft or a flash message), with only the query parameters the page declares.
+Everyone else gets the page rendered for them. Only a plain 200 whose rendering set no
+cookie, changed no session and queued no message is stored. Redis down is a miss: the
+page is rendered.
 """
 
 from __future__ import annotations
