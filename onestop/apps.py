@@ -17,7 +17,18 @@ class OnestopConfig(AppConfig):
 
         # The public catalogue's pages are cached under CATALOGUE; the figures and the
         # status page under the dossiers' version, which every event also moves on.
-        pagecache.watch(CATALOGUE, models.Service, models.Sector, models.ServiceStep, models.RequiredDocument)
+        pagecache.watch(
+            CATALOGUE,
+            models.Service,
+            models.Sector,
+            models.ServiceStep,
+            models.RequiredDocument,
+            # The law as data: forms, desk names and citations shown on the same pages.
+            models.LegalRegime,
+            models.FormSet,
+            models.LegalForm,
+            models.DeskName,
+        )
         cases.watch_case(
             models.Dossier,
             models.DossierStep,
