@@ -36,6 +36,7 @@ class OnestopConfig(AppConfig):
             models.Payment,
             models.SupplementRequest,
             models.DossierFile,
+            models.Evaluation,
         )
 
         outbox.register(
