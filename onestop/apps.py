@@ -1,16 +1,43 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+#: The ``portal.pagecache`` version of the public catalogue (services, sectors, steps, documents).
+CATALOGUE = "onestop.catalogue"
+
 
 class OnestopConfig(AppConfig):
     name = "onestop"
     verbose_name = _("One-stop desk")
 
     def ready(self):
-        from onestop import notifications, reminders
+        from onestop import models, notifications, reminders
         from onestop.models import Notification
         from onestop.payments import checks  # noqa: F401 - registers the deploy checks
-        from portal import outbox, roles
+        from portal import cases, outbox, pagecache, roles
+
+        # The public catalogue's pages are cached under CATALOGUE; the figures and the
+        # status page under the dossiers' version, which every event also moves on.
+        pagecache.watch(
+            CATALOGUE,
+            models.Service,
+            models.Sector,
+            models.ServiceStep,
+            models.RequiredDocument,
+            # The law as data: forms, desk names and citations shown on the same pages.
+            models.LegalRegime,
+            models.FormSet,
+            models.LegalForm,
+            models.DeskName,
+        )
+        cases.watch_case(
+            models.Dossier,
+            models.DossierStep,
+            models.Rating,
+            models.Payment,
+            models.SupplementRequest,
+            models.DossierFile,
+            models.Evaluation,
+        )
 
         outbox.register(
             outbox.Outbox(

@@ -119,6 +119,12 @@ def load(count: int, batch: int = 100_000, echo=print) -> float:
         cursor.execute("VACUUM (ANALYZE) onestop_dossier")
         cursor.execute("VACUUM (ANALYZE) onestop_dossierstep")
         cursor.execute("ANALYZE")  # the small tables too (units, services), as autovacuum would
+    # Raw SQL sends no signals: move the cached pages' versions on by hand (portal.pagecache).
+    from onestop.models import Dossier
+    from portal import pagecache
+    from portal.cases import case_version
+
+    pagecache.bump(case_version(Dossier), pagecache.DATA)
     return time.monotonic() - started
 
 

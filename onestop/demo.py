@@ -17,7 +17,9 @@ from pathlib import Path
 
 from django.db import transaction
 
+from onestop.apps import CATALOGUE as CATALOGUE_VERSION
 from onestop.models import DossierStatus, RequiredDocument, Sector, Service, ServiceStep
+from portal import pagecache
 from portal.models import Unit, UnitKind
 
 CITY_DESK = "UBND"
@@ -155,6 +157,7 @@ def seed_services(progress=None) -> int:
     link.objects.bulk_create(receiving, batch_size=2000)
     ServiceStep.objects.bulk_create(steps, batch_size=2000)
     RequiredDocument.objects.bulk_create(documents, batch_size=2000)
+    pagecache.bump(CATALOGUE_VERSION)  # bulk_create sends no signals: the cached catalogue pages go
     if progress:
         progress(len(created))
     return len(created)

@@ -427,10 +427,15 @@ def remember(request, dossier: Dossier) -> None:
 
 
 def proven(request, dossier: Dossier) -> bool:
-    if dossier.pk in request.session.get(SESSION_KEY, []):
+    return proven_ids(request, dossier.pk, dossier.applicant_user_id)
+
+
+def proven_ids(request, pk: int, applicant_user_id: int | None) -> bool:
+    """:func:`proven` from two columns (the status page checks them before its cached page)."""
+    if pk in request.session.get(SESSION_KEY, []):
         return True
     user = request.user
-    return bool(user.is_authenticated and not user.is_staff and dossier.applicant_user_id == user.pk)
+    return bool(user.is_authenticated and not user.is_staff and applicant_user_id == user.pk)
 
 
 def proven_dossier(request, code: str) -> Dossier | None:

@@ -115,6 +115,13 @@ class PortalAdminSite(admin.AdminSite):
             *super().get_urls(),
         ]
 
+    def index(self, request, extra_context=None):
+        """The admin home (queues, apps), kept per session until any data changes (``portal.pagecache``)."""
+        from portal import pagecache
+
+        parent = super().index
+        return pagecache.cached_staff_page(lambda req: parent(req, extra_context))(request)
+
     @method_decorator(never_cache)
     def login(self, request, extra_context=None):
         """Django's admin log-in, with the portal's two-step view (``portal.otp.StaffLoginView``)."""

@@ -12,12 +12,16 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal administration")
 
     def ready(self):
-        from portal import signals, workdays
-        from portal.models import CalendarDay
+        from portal import pagecache, signals, workdays
+        from portal.models import CalendarDay, SiteProfile, Unit
 
         post_save.connect(workdays.clear_cache, sender=CalendarDay, dispatch_uid="cal_save")
         post_delete.connect(workdays.clear_cache, sender=CalendarDay, dispatch_uid="cal_delete")
         post_migrate.connect(signals.create_roles, dispatch_uid="portal_roles")
+        # Every public page shows the site's branding; many show units' names; figures
+        # and deadlines follow the working-day calendar.
+        pagecache.watch(pagecache.SITE, SiteProfile, Unit, CalendarDay)
+        pagecache.watch_all_data()
 
 
 class PortalAdminConfig(AdminConfig):

@@ -212,7 +212,9 @@ def wrk(url: str, seconds: int, headers: Iterable[str] = (), runs: int = 3, conn
     rates = []
     header_args = [arg for header in headers for arg in ("-H", header)]
     for _ in range(runs):
-        cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", *header_args, url]
+        # A request still unanswered after 10 s fails the run (wrk's default, 2 s, is hit
+        # on a shared 2-core machine even by the bare view).
+        cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", *header_args, url]
         text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
         bad = [ln.strip() for ln in text.splitlines() if "Non-2xx" in ln or "Socket errors" in ln]
         if bad:

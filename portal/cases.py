@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal import audit
+from portal import audit, pagecache
 from portal.models import AppendOnlyModel, Unit
 from portal.workflow import Citizen, SystemActor, Workflow, actor_user
 
@@ -119,4 +119,41 @@ def record_event(case, action: str, actor, from_status: str = "", note: str = ""
         from_status=str(from_status or ""),
         to_status=str(to_status),
     )
+    # Public pages built from this kind of case (figures, a status page) are cached
+    # under this version: they are recomputed after the commit.
+    pagecache.bump(case_version(case), case_version(case, case.pk))
     return event
+
+
+def case_version(case_or_model, pk=None) -> str:
+    """The ``portal.pagecache`` version every event of this kind of case moves on (with
+    ``pk``: the one of a single case)."""
+    name = f"cases.{case_or_model._meta.label_lower}"
+    return name if pk is None else f"{name}:{pk}"
+
+
+def watch_case(model, *parts) -> None:
+    """Move the case kind's version and the case's own after every write of a case of
+    ``model`` or of one of its ``parts`` (models with a foreign key to it: steps, files,
+    payments…), events or not."""
+    from django.db.models.signals import post_delete, post_save
+
+    def bumper(link: str | None):
+        def changed(sender, instance, raw=False, **kwargs):
+            if raw:
+                return
+            pk = instance.pk if link is None else getattr(instance, link)
+            pagecache.bump(case_version(model), case_version(model, pk))
+
+        return changed
+
+    for part in (model, *parts):
+        link = None
+        if part is not model:
+            link = next(
+                f.attname for f in part._meta.concrete_fields if f.is_relation and f.related_model is model
+            )
+        handler = bumper(link)
+        uid = f"watch_case:{part._meta.label_lower}"
+        post_save.connect(handler, sender=part, weak=False, dispatch_uid=uid + ":save")
+        post_delete.connect(handler, sender=part, weak=False, dispatch_uid=uid + ":delete")

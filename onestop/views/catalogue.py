@@ -9,18 +9,20 @@ fixed size. Search folds Vietnamese accents (``Service.objects.search``), so
 from __future__ import annotations
 
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
+from onestop.apps import CATALOGUE
 from onestop.letters import application_form_pdf
 from onestop.models import OnlineClass, RequiredDocument, Sector, Service, ServiceStep
-from portal import pdf, uploads
+from portal import pagecache, pdf, uploads
 from portal.models import Unit, UnitKind
 from portal.text import fold
 
@@ -106,6 +108,29 @@ class CatalogueFilter(forms.Form):
     def filtered(self) -> bool:
         return any(self.data.get(name) for name in self.fields)
 
+    def select_fields(self) -> list[dict]:
+        """The three drop-downs as plain data for the template (no widget template per option).
+
+        The option lists (every sector and receiving unit) are read once per
+        catalogue version and language, not per request.
+        """
+        key = f"onestop:catalogue-filter:{pagecache.versions(pagecache.SITE, CATALOGUE)}:{get_language()}"
+        options = cache.get(key)
+        if options is None:
+            options = {
+                name: [(str(value), str(label)) for value, label in self.fields[name].choices]
+                for name in ("online", "sector", "unit")
+            }
+            cache.set(key, options, pagecache.PAGE_SECONDS)
+        return [
+            {
+                "field": self[name],
+                "options": options[name],
+                "selected": str(self.data.get(name) or "") if self.is_bound else "",
+            }
+            for name in ("online", "sector", "unit")
+        ]
+
 
 def desk_summary(units: list[Unit]) -> str:
     """Where a service is filed, in a few words."""
@@ -119,7 +144,11 @@ def desk_summary(units: list[Unit]) -> str:
     return ", ".join(u.name for u in units)
 
 
+CATALOGUE_PARAMS = ("q", "online", "sector", "unit", "page")
+
+
 @require_safe
+@pagecache.cached_page(CATALOGUE, params=CATALOGUE_PARAMS)
 def catalogue(request):
     form = CatalogueFilter(request.GET or None)
     services = (
@@ -165,6 +194,7 @@ def not_found(request, code: str):
 
 
 @require_safe
+@pagecache.cached_page(CATALOGUE)
 def service_detail(request, code: str):
     service = _find_service(code)
     if service is None:

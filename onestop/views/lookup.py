@@ -30,6 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from onestop import services
+from onestop.apps import CATALOGUE
 from onestop.forms import LookupForm, RatingForm, SupplementForm
 from onestop.models import Dossier, DossierStatus, PaymentStatus
 from onestop.selectors import (
@@ -38,13 +39,15 @@ from onestop.selectors import (
     holding_unit,
     open_supplement,
     proven_dossier,
+    proven_ids,
     public_history,
     public_status,
     remember,
 )
 from onestop.workflow import Citizen, WorkflowError
-from portal import ratelimit
+from portal import pagecache, ratelimit
 from portal.audit import client_ip
+from portal.cases import case_version
 from portal.forms import apply_service_errors
 from portal.links import absolute_url
 from portal.pdf import response as pdf_response
@@ -94,12 +97,18 @@ def _find(code: str, secret: str) -> Dossier | None:
     return dossier
 
 
+@pagecache.cached_page(params=("ma",))
+def _empty_form(request):
+    """The form as a visitor first sees it (the code prefilled from a receipt's QR code)."""
+    form = LookupForm(initial={"code": (request.GET.get("ma") or "")[:40]})
+    return render(request, "onestop/lookup/form.html", {"form": form})
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def lookup(request):
     if request.method == "GET":
-        form = LookupForm(initial={"code": (request.GET.get("ma") or "")[:40]})
-        return render(request, "onestop/lookup/form.html", {"form": form})
+        return _empty_form(request)
     form = LookupForm(request.POST)
     if not form.is_valid():
         return render(request, "onestop/lookup/form.html", {"form": form})
@@ -181,10 +190,22 @@ def detail_context(request, dossier: Dossier, **forms) -> dict:
 
 @never_cache
 def lookup_detail(request, code):
-    dossier = proven_dossier(request, code)
-    if dossier is None:
+    """The status page: checked against the session's proof with two columns, then served
+    from the cache kept per dossier version (every event, step, file or payment moves it on)."""
+    found = None
+    if code and len(code) <= 40:
+        found = Dossier.objects.filter(code=code).values_list("pk", "applicant_user_id").first()
+    if found is None or not proven_ids(request, *found):
         return _to_form(code)
-    return render(request, "onestop/lookup/detail.html", detail_context(request, dossier))
+
+    def render_page(request):
+        dossier = proven_dossier(request, code)
+        if dossier is None:
+            return _to_form(code)
+        return render(request, "onestop/lookup/detail.html", detail_context(request, dossier))
+
+    versions = (case_version(Dossier, found[0]), CATALOGUE)
+    return pagecache.private_page(request, render_page, versions)
 
 
 @never_cache

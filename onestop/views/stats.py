@@ -13,9 +13,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from onestop import stats
+from onestop.apps import CATALOGUE
+from onestop.models import Dossier
 from onestop.stats import PART_CHOICES, Period
-from portal import audit, exports, workdays
+from portal import audit, exports, pagecache, workdays
+from portal.cases import case_version
 from portal.scoping import visible_unit_ids
+
+#: What the public figures are made of: dossiers (every event moves this on) and the catalogue.
+STATS_VERSIONS = (case_version(Dossier), CATALOGUE)
 
 
 class PeriodForm(forms.Form):
@@ -107,15 +113,18 @@ def bar_chart(rows) -> dict:
 
 
 def cached_report(period: Period):
-    """The public figures, computed at most every few minutes per period (they scan the year)."""
+    """The public figures per period, computed once per version of the dossiers: exact after
+    every event (the key holds the versions), shared by every process between events."""
     seconds = getattr(settings, "ONESTOP_STATS_CACHE_SECONDS", 300)
     if not seconds:
         return stats.report(period)
-    key = f"onestop:stats:{period.start}:{period.end}:{workdays.today()}"
+    version = pagecache.versions(pagecache.SITE, *STATS_VERSIONS)
+    key = f"onestop:stats:{period.start}:{period.end}:{workdays.today()}:{version}"
     return cache.get_or_set(key, lambda: stats.report(period), seconds)
 
 
 @require_GET
+@pagecache.cached_page(*STATS_VERSIONS, params=("year", "period"))
 def stats_page(request):
     form, period = period_from(request)
     report = cached_report(period)

@@ -394,7 +394,8 @@ def test_redis_down_inside_captured_commit_callbacks(cast, dead_broker, django_c
     dossier = make_dossier(cast, DossierStatus.SUBMITTED)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.reject_dossier(dossier, cast.officer, "Hồ sơ không thuộc thẩm quyền của phường")
-    assert len(callbacks) == 1  # the enqueue ran, and failed quietly
+    # The enqueue ran, and failed quietly (beside it: the page cache's version bumps).
+    assert len([cb for cb in callbacks if getattr(cb, "__module__", "") != "portal.pagecache"]) == 1
     assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.REJECTED
     assert Notification.objects.get(dossier=dossier).sent_at is None
     outbox.sweep()

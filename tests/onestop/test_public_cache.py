@@ -1,0 +1,274 @@
+"""Public pages served from the shared page cache (portal.pagecache): fast, and never stale or leaked.
+
+Each cached page is shown to change after the action that changes it (an
+administrator's edit of a service in the back office, a dossier event), and
+the cache never crosses languages, sessions or flash messages.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client as DjangoClient
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from onestop import demo
+from onestop.models import Service
+from portal import demo as portal_demo
+from portal import pagecache
+from tests.factories import UserFactory
+from tests.otp import Client
+
+LIST = "/dich-vu/"
+BIRTH = "1.001193"  # Đăng ký khai sinh, level 4, every ward and commune
+
+
+@pytest.fixture
+def catalogue(db):
+    portal_demo.seed_units()
+    demo.seed()
+
+
+def queries_of(client, url, params=None, **extra) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {}, **extra)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+def admin_form_data(response) -> dict:
+    """The POST the admin's change form sends back unchanged: main form, inlines, management forms."""
+    data: dict = {}
+
+    def add(form):
+        for name in form.fields:
+            bound = form[name]
+            value = bound.value()
+            key = bound.html_name
+            if isinstance(value, bool):
+                if value:
+                    data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(getattr(v, "pk", v)) for v in value]
+            elif value is None:
+                data[key] = ""
+            else:
+                data[key] = str(getattr(value, "pk", value))
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        add(formset.management_form)
+        for form in formset.forms:
+            add(form)
+    return data
+
+
+def admin_edit_service(code: str, **changes) -> None:
+    admin = UserFactory(is_superuser=True, unit=None)
+    staff = Client()
+    staff.force_login(admin)
+    service = Service.objects.get(code=code)
+    url = reverse("admin:onestop_service_change", args=[service.pk])
+    data = admin_form_data(staff.get(url))
+    data.update(changes)
+    response = staff.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+
+
+def test_catalogue_and_service_page_are_cached_and_change_after_an_admin_edit(client, catalogue):
+    service_url = reverse("onestop:service", args=[BIRTH])
+    old_name = Service.objects.get(code=BIRTH).name
+    queries_of(client, LIST, {"q": "khai sinh"})
+    queries_of(client, service_url)
+    cold, _ = queries_of(DjangoClient(), LIST, {"q": "khai sinh"})
+    hits = [
+        queries_of(DjangoClient(), url, params)
+        for url, params in ((LIST, {"q": "khai sinh"}), (service_url, None))
+    ]
+    assert cold == 0 and [n for n, _html in hits] == [0, 0]  # a visitor without a session: from the cache
+    assert all(old_name in html for _n, html in hits)
+
+    admin_edit_service(BIRTH, name="Đăng ký khai sinh (thủ tục đã sửa)")
+
+    _n, listed = queries_of(DjangoClient(), LIST, {"q": "khai sinh"})
+    _n, page = queries_of(DjangoClient(), service_url)
+    assert "Đăng ký khai sinh (thủ tục đã sửa)" in listed
+    assert "Đăng ký khai sinh (thủ tục đã sửa)" in page
+
+
+def test_filter_options_follow_a_new_sector(client, catalogue):
+    from onestop.models import Sector
+
+    assert "Lĩnh vực mới thêm" not in queries_of(client, LIST)[1]
+    Sector.objects.create(code="ZZ", name="Lĩnh vực mới thêm")
+    assert '<option value="ZZ">Lĩnh vực mới thêm</option>' in queries_of(client, LIST)[1]
+
+
+def test_languages_never_mix(client, catalogue):
+    assert "Dịch vụ công" in queries_of(DjangoClient(), LIST)[1]
+    english = DjangoClient()
+    english.cookies["django_language"] = "en"
+    html = queries_of(english, LIST)[1]
+    assert "Public services" in html and "Dịch vụ công" not in html
+    assert '<html lang="en">' in html
+    again = queries_of(DjangoClient(), LIST)[1]
+    assert "Dịch vụ công" in again and '<html lang="vi">' in again
+
+
+def message_cookie(text: str) -> str:
+    response = HttpResponse()
+    CookieStorage(RequestFactory().get("/"))._store([Message(constants.SUCCESS, text)], response)
+    return response.cookies["messages"].value
+
+
+def test_a_visitors_own_message_is_never_cached_nor_hidden_by_the_cache(catalogue):
+    anonymous = DjangoClient()
+    queries_of(anonymous, LIST)  # the cache holds the anonymous page
+    visitor = DjangoClient()
+    visitor.cookies["messages"] = message_cookie("Chỉ dành cho bạn")
+    mine = queries_of(visitor, LIST)[1]
+    assert "Chỉ dành cho bạn" in mine
+    assert "Chỉ dành cho bạn" not in queries_of(DjangoClient(), LIST)[1]
+
+
+def test_pages_rendered_for_a_session_are_never_stored_nor_served_from_the_cache(client, catalogue):
+    staff = Client()
+    staff.force_login(UserFactory())
+    n_staff_first, _html = queries_of(staff, LIST, {"q": "ket hon"})
+    n_after_staff, _html = queries_of(DjangoClient(), LIST, {"q": "ket hon"})
+    assert n_staff_first > 0 and n_after_staff > 0  # the official's page was not stored
+    n_staff_again, _html = queries_of(staff, LIST, {"q": "ket hon"})
+    assert n_staff_again > 0  # nor does the official get the anonymous page
+
+
+def test_the_csrf_token_of_a_cached_page_is_each_visitors_own(catalogue):
+    tokens = []
+    for _ in range(2):
+        visitor = DjangoClient(enforce_csrf_checks=True)
+        html = visitor.get(LIST).content.decode()
+        assert pagecache.CSRF_PLACEHOLDER not in html
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        tokens.append(token)
+        switched = visitor.post(
+            reverse("set_language"), {"language": "en", "next": LIST, "csrfmiddlewaretoken": token}
+        )
+        assert switched.status_code == 302  # the form on a cached page works (a wrong token is a 403)
+        assert "Public services" in visitor.get(LIST).content.decode()
+    assert tokens[0] != tokens[1]
+    stranger = DjangoClient(enforce_csrf_checks=True)
+    refused = stranger.post(reverse("set_language"), {"language": "en", "csrfmiddlewaretoken": tokens[0]})
+    assert refused.status_code == 403
+
+
+def test_unknown_query_parameters_are_rendered_not_cached(catalogue):
+    queries_of(DjangoClient(), LIST, {"utm_source": "x"})
+    assert queries_of(DjangoClient(), LIST, {"utm_source": "x"})[0] > 0
+
+
+def test_redis_down_renders_the_page(catalogue, settings):
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    for _ in range(2):  # nothing is stored: each visit renders
+        n, html = queries_of(DjangoClient(), LIST)
+        assert n > 0 and "Dịch vụ công" in html
+
+
+def test_a_page_not_stored_still_carries_a_real_csrf_token(catalogue):
+    visitor = DjangoClient()
+    visitor.cookies["messages"] = message_cookie("Chỉ dành cho bạn")
+    html = queries_of(visitor, LIST)[1]
+    assert pagecache.CSRF_PLACEHOLDER not in html
+    assert re.search(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"', html)
+
+
+# --- the look-up form and the status page -----------------------------------------------------
+
+
+@pytest.fixture
+def _no_limits():
+    from portal import ratelimit
+
+    ratelimit.clear()
+    yield
+    ratelimit.clear()
+
+
+def look_up(client, dossier, token=None):
+    from tests.onestop.factories import MOBILE
+
+    data = {"code": dossier.code, "secret": MOBILE}
+    if token:
+        data["csrfmiddlewaretoken"] = token
+    response = client.post("/tra-cuu/", data, REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response["Location"]
+
+
+def test_the_look_up_form_is_cached_and_its_csrf_token_works(cast, _no_limits):
+    from onestop.models import DossierStatus
+    from tests.onestop.factories import make_dossier
+
+    dossier = make_dossier(cast, DossierStatus.PROCESSING)
+    queries_of(DjangoClient(), "/tra-cuu/")
+    citizen = DjangoClient(enforce_csrf_checks=True)
+    n, html = queries_of(citizen, "/tra-cuu/")
+    assert n == 0 and "Số điện thoại hoặc số CCCD" in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert look_up(citizen, dossier, token) == f"/tra-cuu/{dossier.code}/"
+    prefilled = queries_of(DjangoClient(), "/tra-cuu/", {"ma": dossier.code})[1]
+    assert f'value="{dossier.code}"' in prefilled
+
+
+def test_the_status_page_is_kept_per_dossier_and_changes_after_each_event(cast, _no_limits):
+    from onestop import services
+    from onestop.models import DossierStatus
+    from tests.onestop.factories import make_dossier
+
+    dossier = make_dossier(cast, DossierStatus.SUBMITTED)
+    other = make_dossier(cast, DossierStatus.SUBMITTED)
+    citizen = DjangoClient()
+    url = look_up(citizen, dossier)
+    first = queries_of(citizen, url)[1]
+    with CaptureQueriesContext(connection) as ctx:
+        again = citizen.get(url).content.decode()
+    assert again.count(dossier.code) == first.count(dossier.code) > 0
+    assert len(ctx.captured_queries) <= 3  # session, proof: the page itself comes from the cache
+    assert "Bản vẽ thiếu chữ ký" not in again
+    services.request_supplement(dossier, cast.officer, [{"name": "Bản vẽ", "reason": "Bản vẽ thiếu chữ ký"}])
+    changed = citizen.get(url).content.decode()
+    assert "Bản vẽ thiếu chữ ký" in changed
+    # Another dossier's event leaves this page's cache alone, and the other page is its own.
+    services.request_supplement(other, cast.officer, [{"name": "Tờ khai", "reason": "Thiếu trang 2"}])
+    with CaptureQueriesContext(connection) as ctx:
+        assert "Bản vẽ thiếu chữ ký" in citizen.get(url).content.decode()
+    assert len(ctx.captured_queries) <= 3
+    assert "Thiếu trang 2" not in citizen.get(url).content.decode()
+
+
+def test_the_status_page_needs_each_browsers_own_proof_and_keeps_languages_apart(cast, _no_limits):
+    from onestop.models import DossierStatus
+    from tests.onestop.factories import make_dossier
+
+    dossier = make_dossier(cast, DossierStatus.PROCESSING)
+    citizen = DjangoClient()
+    url = look_up(citizen, dossier)
+    assert "Hồ sơ đang được giải quyết" in queries_of(citizen, url)[1]
+    stranger = DjangoClient()
+    response = stranger.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/tra-cuu/?ma=")
+    citizen.cookies["django_language"] = "en"
+    english = queries_of(citizen, url)[1]
+    assert '<html lang="en">' in english and "Hồ sơ đang được giải quyết" not in english
