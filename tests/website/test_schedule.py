@@ -1,0 +1,37 @@
+"""The leaders' weekly work schedule: public entries for everyone, internal ones for staff only."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from portal import workdays
+from website.models import Meeting, MeetingSite
+
+
+def test_week_lists_public_meetings_with_sites_and_hides_internal_ones(city, ward_a, ward_b, client, make_user):
+    start = timezone.make_aware(datetime(2026, 12, 2, 8, 0), workdays.TZ)
+    online = Meeting.objects.create(
+        unit=city,
+        title="Hội nghị trực tuyến sơ kết 6 tháng",
+        chaired_by="Chủ tịch UBND thành phố",
+        starts_at=start,
+        location="Hội trường UBND thành phố",
+        online=True,
+        online_url="https://hop.mytho.gov.vn/phong/123",
+    )
+    MeetingSite.objects.create(meeting=online, unit=ward_a, place="Hội trường phường", attendees="Chủ tịch, Phó Chủ tịch")
+    Meeting.objects.create(
+        unit=city, title="Họp giao ban nội bộ", chaired_by="Chánh Văn phòng", starts_at=start + timedelta(hours=3),
+        location="Phòng họp số 2", internal=True,
+    )
+    public = client.get("/lich-cong-tac/", {"tuan": "2026-12-02"}).content.decode()
+    assert "Hội nghị trực tuyến sơ kết 6 tháng" in public and ward_a.name in public
+    assert "Họp giao ban nội bộ" not in public and "hop.mytho.gov.vn" not in public
+    ward = client.get("/lich-hop/", {"tuan": "2026-12-02", "don_vi": ward_b.pk}).content.decode()
+    assert "Hội nghị trực tuyến sơ kết 6 tháng" not in ward
+    client.force_login(make_user(unit=city))
+    staff = client.get("/lich-cong-tac/", {"tuan": "2026-12-02"}).content.decode()
+    assert "Họp giao ban nội bộ" in staff and "hop.mytho.gov.vn" in staff
+    assert client.get("/lich-cong-tac/", {"tuan": "rác", "don_vi": "x"}).status_code == 200
