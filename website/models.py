@@ -70,9 +70,15 @@ class NewsIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         from website import selectors
 
+        from django.utils.functional import SimpleLazyObject
+
+        from website import services
+
         context = super().get_context(request, *args, **kwargs)
-        context["page_of_articles"] = selectors.news_page(request.GET)
+        params = request.GET.copy()
+        context["page_of_articles"] = SimpleLazyObject(lambda: selectors.news_page(params))
         context["sections"] = SectionPage.objects.live().child_of(self).order_by("path")
+        context["home_version"] = services.home_version()
         return context
 
 
@@ -95,8 +101,14 @@ class SectionPage(Page):
     def get_context(self, request, *args, **kwargs):
         from website import selectors
 
+        from django.utils.functional import SimpleLazyObject
+
+        from website import services
+
         context = super().get_context(request, *args, **kwargs)
-        context["page_of_articles"] = selectors.news_page(request.GET, section=self)
+        params = request.GET.copy()
+        context["page_of_articles"] = SimpleLazyObject(lambda: selectors.news_page(params, section=self))
+        context["home_version"] = services.home_version()
         return context
 
 

@@ -40,7 +40,8 @@ def home_version() -> int:
 
 
 def bump_home(**_kwargs) -> None:
-    """Invalidate the home page's fragments (after the commit of the write that changes them)."""
+    """Invalidate the public pages' cached fragments: now, and again after the commit of the write
+    (a page rebuilt between the two from the old rows is dropped by the second bump)."""
 
     def bump():
         try:
@@ -48,6 +49,7 @@ def bump_home(**_kwargs) -> None:
         except ValueError:
             cache.set(HOME_VERSION_KEY, int(timezone.now().timestamp() * 1000), None)
 
+    bump()
     transaction.on_commit(bump)
 
 

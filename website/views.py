@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from portal import links, workdays
@@ -116,7 +117,8 @@ def home(request):
 
 @require_GET
 def library(request):
-    page = selectors.library_page(request.GET)
+    params = request.GET.copy()
+    page = SimpleLazyObject(lambda: selectors.library_page(params))
     types = cache.get_or_set(
         "website:legal_types",
         lambda: list(
@@ -133,6 +135,7 @@ def library(request):
             "fields": LegalField.objects.all()[:100],
             "statuses": LegalStatus.choices,
             "issuers": _issuers(),
+            "home_version": services.home_version(),
         },
     )
 
