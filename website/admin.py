@@ -60,7 +60,9 @@ class LegalDocumentAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         entry = form.instance
         if entry.amended_by.exists() and entry.status == LegalStatus.IN_FORCE:
-            services.set_legal_status(entry, LegalStatus.AMENDED, actor=request.user, by=entry.amended_by.first())
+            services.set_legal_status(
+                entry, LegalStatus.AMENDED, actor=request.user, by=entry.amended_by.first()
+            )
 
     def _set(self, request, queryset, status):
         done = 0

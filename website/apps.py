@@ -40,7 +40,12 @@ class WebsiteConfig(AppConfig):
                 "website.view_meeting",
                 "website.view_report",
             ],
-            roles.LEADER: ["website.view_meeting", "website.add_meeting", "website.change_meeting", "website.view_report"],
+            roles.LEADER: [
+                "website.view_meeting",
+                "website.add_meeting",
+                "website.change_meeting",
+                "website.view_report",
+            ],
             roles.CLERK: [
                 "website.view_meeting",
                 "website.add_meeting",
@@ -54,7 +59,11 @@ class WebsiteConfig(AppConfig):
                 "website.change_legaldocument",
                 "website.view_legalfield",
             ],
-            roles.EDITORIAL_LEADER: ["wagtailadmin.access_admin", "website.view_legaldocument", "website.change_legaldocument"],
+            roles.EDITORIAL_LEADER: [
+                "wagtailadmin.access_admin",
+                "website.view_legaldocument",
+                "website.change_legaldocument",
+            ],
         }
         for role, perms in extra.items():
             for perm in perms:

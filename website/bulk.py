@@ -112,10 +112,6 @@ def articles(section, count: int, start: datetime, end: datetime, seed: int = 1,
     return count
 
 
-def _at(rng: random.Random, lo: datetime, hi: datetime) -> datetime:
-    return lo + timedelta(seconds=rng.random() * (hi - lo).total_seconds())
-
-
 SPREAD = {  # a copy's dates spread over the half-year (g: the copy's number)
     "arrived_at": "t.arrived_at + (g %% 170) * interval '1 day'",
     "registered_at": "t.registered_at + (g %% 170) * interval '1 day'",
@@ -133,9 +129,14 @@ def _copies(template, count: int, overrides: dict) -> None:
         return
     model = type(template)
     columns = [
-        f.column for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)
+        f.column
+        for f in model._meta.concrete_fields
+        if not f.primary_key and not getattr(f, "generated", False)
     ]
-    values = [overrides.get(c) or (SPREAD[c] if c in SPREAD and getattr(template, c, None) else f"t.{c}") for c in columns]
+    values = [
+        overrides.get(c) or (SPREAD[c] if c in SPREAD and getattr(template, c, None) else f"t.{c}")
+        for c in columns
+    ]
     table = model._meta.db_table
     sql = (
         f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - names from the model, no input
@@ -159,7 +160,15 @@ def h1_2022(progress=print) -> dict:
     """
     from django.contrib.auth.hashers import make_password
 
-    from documents.models import Certificate, CertificateKind, Direction, Document, DocumentType, Medium, Timeliness
+    from documents.models import (
+        Certificate,
+        CertificateKind,
+        Direction,
+        Document,
+        DocumentType,
+        Medium,
+        Timeliness,
+    )
     from documents.models import DocumentStatus as S
     from feedback.models import Category as FeedbackCategory
     from feedback.models import Report
@@ -169,14 +178,14 @@ def h1_2022(progress=print) -> dict:
     from website import setup
     from website.models import LegalDocument, Meeting, MeetingSite, SectionPage
 
-    rng = random.Random(2022)
     lo = datetime(2022, 1, 1, tzinfo=workdays.TZ)
     hi = datetime(2022, 7, 1, tzinfo=workdays.TZ) - timedelta(seconds=1)
 
     # Units: the committee, 17 wards and communes, 50 departments and agencies = 68.
     city = Unit.objects.create(code="H1-UBND", name="UBND thành phố Mỹ Tho", kind=UnitKind.PEOPLES_COMMITTEE)
     wards = [
-        Unit.objects.create(code=f"H1-P{i}", name=f"Phường {i}", kind=UnitKind.WARD, parent=city) for i in range(1, 18)
+        Unit.objects.create(code=f"H1-P{i}", name=f"Phường {i}", kind=UnitKind.WARD, parent=city)
+        for i in range(1, 18)
     ]
     others = [
         Unit.objects.create(code=f"H1-D{i}", name=f"Phòng ban {i}", kind=UnitKind.DEPARTMENT, parent=city)
@@ -188,7 +197,13 @@ def h1_2022(progress=print) -> dict:
     password = make_password(None)
     staff = User.objects.bulk_create(
         [
-            User(username=f"h1.{i}", password=password, is_staff=True, unit=units[i % len(units)], full_name=f"CB {i}")
+            User(
+                username=f"h1.{i}",
+                password=password,
+                is_staff=True,
+                unit=units[i % len(units)],
+                full_name=f"CB {i}",
+            )
             for i in range(1082)
         ]
     )
@@ -213,7 +228,11 @@ def h1_2022(progress=print) -> dict:
             timeliness=Timeliness.ON_TIME,
             notation=f"{offset + 1}/CV",
         )
-        _copies(template, n - 1, {"arrival_number": "t.arrival_number + g", "notation": "(t.arrival_number + g)::text || '/CV'"})
+        _copies(
+            template,
+            n - 1,
+            {"arrival_number": "t.arrival_number + g", "notation": "(t.arrival_number + g)::text || '/CV'"},
+        )
 
     def outgoing(unit, n, offset):
         at = lo + timedelta(days=1)
@@ -333,7 +352,9 @@ def h1_2022(progress=print) -> dict:
     )
     progress("website")
 
-    category = FeedbackCategory.objects.create(code="h1-2022", name="Đô thị", default_unit=city, working_days=10)
+    category = FeedbackCategory.objects.create(
+        code="h1-2022", name="Đô thị", default_unit=city, working_days=10
+    )
     Report.objects.bulk_create(
         [
             Report(

@@ -29,6 +29,8 @@ class CMSSecondFactorMiddleware:
             if ok and otp.required_for(user) and not otp.verified(request):
                 ok = False
             if not ok:
-                target = request.path if request.method == "GET" and "/login" not in request.path else self.PREFIX
+                target = (
+                    request.path if request.method == "GET" and "/login" not in request.path else self.PREFIX
+                )
                 return HttpResponseRedirect(f"{reverse('admin:login')}?{urlencode({'next': target})}")
         return self.get_response(request)

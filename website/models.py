@@ -68,11 +68,9 @@ class NewsIndexPage(Page):
         verbose_name = _("news home")
 
     def get_context(self, request, *args, **kwargs):
-        from website import selectors
-
         from django.utils.functional import SimpleLazyObject
 
-        from website import services
+        from website import selectors, services
 
         context = super().get_context(request, *args, **kwargs)
         params = request.GET.copy()
@@ -99,11 +97,9 @@ class SectionPage(Page):
         verbose_name = _("news section")
 
     def get_context(self, request, *args, **kwargs):
-        from website import selectors
-
         from django.utils.functional import SimpleLazyObject
 
-        from website import services
+        from website import selectors, services
 
         context = super().get_context(request, *args, **kwargs)
         params = request.GET.copy()
@@ -129,7 +125,9 @@ class Article(Page):
     author = models.CharField(_("author"), max_length=200, blank=True)
     # Copied from the section when saved (lists filter on this table alone).
     category = models.CharField(_("category"), max_length=16, choices=Category.choices, editable=False)
-    ward = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
+    ward = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     search_text = models.TextField(editable=False, default="")
     search_vector = _search_vector_field()
@@ -159,7 +157,11 @@ class Article(Page):
                 name="article_cat_published",
                 condition=models.Q(published_at__isnull=False),
             ),
-            GinIndex(fields=["search_vector"], name="article_search", condition=models.Q(published_at__isnull=False)),
+            GinIndex(
+                fields=["search_vector"],
+                name="article_search",
+                condition=models.Q(published_at__isnull=False),
+            ),
         ]
 
     def build_search_text(self) -> str:
@@ -186,7 +188,11 @@ class Article(Page):
         if update_fields is not None:
             kwargs["update_fields"] = [
                 *update_fields,
-                *[f for f in ("body", "category", "ward", "search_text", "published_at") if f not in update_fields],
+                *[
+                    f
+                    for f in ("body", "category", "ward", "search_text", "published_at")
+                    if f not in update_fields
+                ],
             ]
         return super().save(*args, **kwargs)
 
@@ -250,23 +256,42 @@ class LegalDocument(models.Model):
     """A published legal or steering document (văn bản quy phạm pháp luật, chỉ đạo điều hành)."""
 
     source_id = models.BigIntegerField(
-        _("register entry"), unique=True, null=True, blank=True, editable=False, help_text=_("documents.Document id")
+        _("register entry"),
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("documents.Document id"),
     )
     notation = models.CharField(_("number and symbol"), max_length=80)
     doc_type = models.CharField(_("type"), max_length=120)
-    issuer = models.ForeignKey(Unit, verbose_name=_("issuing body"), on_delete=models.PROTECT, related_name="+")
+    issuer = models.ForeignKey(
+        Unit, verbose_name=_("issuing body"), on_delete=models.PROTECT, related_name="+"
+    )
     issuer_name = models.CharField(_("issuing body"), max_length=255)
     signer = models.CharField(_("signer"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), max_length=2000)
     issued_on = models.DateField(_("issued on"))
     effective_on = models.DateField(_("effective from"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=LegalStatus.choices, default=LegalStatus.IN_FORCE)
+    status = models.CharField(
+        _("status"), max_length=12, choices=LegalStatus.choices, default=LegalStatus.IN_FORCE
+    )
     field = models.ForeignKey(
-        LegalField, verbose_name=_("field"), null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+        LegalField,
+        verbose_name=_("field"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
     )
     replaced_by = models.ForeignKey(
-        "self", verbose_name=_("replaced by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
+        "self",
+        verbose_name=_("replaced by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
     )
     amended_by = models.ManyToManyField(
         "self", verbose_name=_("amended by"), blank=True, symmetrical=False, related_name="amends"
@@ -287,7 +312,9 @@ class LegalDocument(models.Model):
         verbose_name_plural = _("legal documents")
         permissions = [("view_report", _("Can see the e-government report"))]
         indexes = [
-            models.Index(fields=["-issued_on", "-id"], name="legal_issued", condition=models.Q(withdrawn=False)),
+            models.Index(
+                fields=["-issued_on", "-id"], name="legal_issued", condition=models.Q(withdrawn=False)
+            ),
             models.Index(fields=["doc_type", "-issued_on", "-id"], name="legal_type_issued"),
             models.Index(fields=["status", "-issued_on", "-id"], name="legal_status_issued"),
             models.Index(fields=["field", "-issued_on", "-id"], name="legal_field_issued"),

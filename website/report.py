@@ -41,7 +41,10 @@ class Section:
     def bars(self) -> list[dict]:
         """Bars for an SVG chart: label, value, width in per cent of the longest."""
         top = self.chart_max
-        return [{"label": label, "value": value, "width": round(100 * value / top, 1)} for label, value in self.chart]
+        return [
+            {"label": label, "value": value, "width": round(100 * value / top, 1)}
+            for label, value in self.chart
+        ]
 
 
 @dataclass
@@ -89,7 +92,9 @@ def _documents(lo, hi, unit_ids, only_unit=None) -> dict:
         received=Count("pk", filter=Q(arrival_number__isnull=False, arrived_at__gte=lo, arrived_at__lt=hi)),
         electronic=Count(
             "pk",
-            filter=Q(arrival_number__isnull=False, arrived_at__gte=lo, arrived_at__lt=hi, medium=Medium.ELECTRONIC),
+            filter=Q(
+                arrival_number__isnull=False, arrived_at__gte=lo, arrived_at__lt=hi, medium=Medium.ELECTRONIC
+            ),
         ),
         handled=Count("pk", filter=Q(closed_at__gte=lo, closed_at__lt=hi)),
     )
@@ -124,7 +129,9 @@ def build(user, start: date, end: date) -> Report:
 
     # 1. Units and accounts of the document management system.
     units = Unit.objects.filter(in_scope("pk"), active=True).count()
-    accounts = User.objects.filter(in_scope("unit"), is_active=True, is_staff=True, unit__isnull=False).count()
+    accounts = User.objects.filter(
+        in_scope("unit"), is_active=True, is_staff=True, unit__isnull=False
+    ).count()
     figures.update(units=units, accounts=accounts)
     sections.append(
         Section(
@@ -143,7 +150,9 @@ def build(user, start: date, end: date) -> Report:
         if top is not None and (unit_ids is None or top.pk in unit_ids)
         else dict.fromkeys(city, 0)
     )
-    electronic_share = _share(city["received_electronic"] + city["issued_electronic"], city["received"] + city["issued"])
+    electronic_share = _share(
+        city["received_electronic"] + city["issued_electronic"], city["received"] + city["issued"]
+    )
     top_share = _share(
         at_top["received_electronic"] + at_top["issued_electronic"], at_top["received"] + at_top["issued"]
     )
@@ -225,7 +234,11 @@ def build(user, start: date, end: date) -> Report:
                 (_("Dossiers returned"), _n(desk.returned)),
                 (_("Dossiers returned late"), _n(desk.late)),
             ],
-            [(_("Level 2"), levels.get(2, 0)), (_("Level 3"), levels.get(3, 0)), (_("Level 4"), levels.get(4, 0))],
+            [
+                (_("Level 2"), levels.get(2, 0)),
+                (_("Level 3"), levels.get(3, 0)),
+                (_("Level 4"), levels.get(4, 0)),
+            ],
         )
     )
 
@@ -258,7 +271,10 @@ def build(user, start: date, end: date) -> Report:
         Section(
             "website",
             _("City website"),
-            [(_("Articles published"), _n(articles)), (_("Legal and steering documents published"), _n(legal))],
+            [
+                (_("Articles published"), _n(articles)),
+                (_("Legal and steering documents published"), _n(legal)),
+            ],
             [(_("Articles"), articles), (_("Legal documents"), legal)],
         )
     )
@@ -348,7 +364,9 @@ def pdf(report: Report) -> bytes:
     story = [*kernel.title(title(report).upper())]
     for section in report.sections:
         story.append(kernel.para(f"<b>{kernel.esc(section.title)}</b>"))
-        story.append(kernel.table([_("Figure"), _("Value")], [[k, str(v)] for k, v in section.rows], [3, 1], ()))
+        story.append(
+            kernel.table([_("Figure"), _("Value")], [[k, str(v)] for k, v in section.rows], [3, 1], ())
+        )
         if section.chart:
             story.append(_chart_drawing(section))
     return kernel.build(story, title=title(report), subject=_("E-government report"))
@@ -381,7 +399,9 @@ def _chart_png(section: Section) -> bytes:
 
     from PIL import Image, ImageDraw, ImageFont
 
-    font = ImageFont.truetype(str(Path(__file__).resolve().parent.parent / "portal" / "fonts" / "DejaVuSans.ttf"), 16)
+    font = ImageFont.truetype(
+        str(Path(__file__).resolve().parent.parent / "portal" / "fonts" / "DejaVuSans.ttf"), 16
+    )
     width, left, bar_h = 1000, 380, 26
     height = 20 + (bar_h + 14) * len(section.chart)
     image = Image.new("RGB", (width, height), "white")

@@ -36,7 +36,11 @@ class PeriodForm(forms.Form):
 
 def _default_period() -> tuple[date, date]:
     today = workdays.local(timezone.now()).date()
-    return (date(today.year, 1, 1), date(today.year, 6, 30)) if today.month > 6 else (date(today.year - 1, 7, 1), date(today.year - 1, 12, 31))
+    return (
+        (date(today.year, 1, 1), date(today.year, 6, 30))
+        if today.month > 6
+        else (date(today.year - 1, 7, 1), date(today.year - 1, 12, 31))
+    )
 
 
 def _view(request):
@@ -66,7 +70,9 @@ def _view(request):
         "title": _("E-government report"),
         "form": form,
         "report": result,
-        "query": urlencode({"start": result.start.isoformat(), "end": result.end.isoformat()}) if result else "",
+        "query": urlencode({"start": result.start.isoformat(), "end": result.end.isoformat()})
+        if result
+        else "",
     }
     return render(request, "website/admin/report.html", context)
 

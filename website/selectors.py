@@ -68,7 +68,11 @@ def news_page(params, section=None) -> Page:
     qs = articles()
     category = params.get("category", "")
     if section is not None:
-        qs = qs.filter(path__startswith=section.path) if section.ward_id is None else qs.filter(ward=section.ward_id)
+        qs = (
+            qs.filter(path__startswith=section.path)
+            if section.ward_id is None
+            else qs.filter(ward=section.ward_id)
+        )
         if section.ward_id is None:
             qs = qs.filter(category=section.category)
     elif category in Category.values:
@@ -102,7 +106,9 @@ def latest_articles(limit: int = 5, category: str | None = None, exclude: str | 
     if exclude:
         qs = qs.exclude(category=exclude)
     return list(
-        qs.only("title", "url_path", "intro", "published_at", "category").order_by("-published_at", "-pk")[:limit]
+        qs.only("title", "url_path", "intro", "published_at", "category").order_by("-published_at", "-pk")[
+            :limit
+        ]
     )
 
 
@@ -195,12 +201,18 @@ def _matching_ids(qs, query: str) -> list[int]:
     if len(ids) > PAGE_SIZE:
         return ids
     words = SearchQuery(query, search_type="raw", config="simple")
-    return list(qs.filter(search_vector=words).order_by("-issued_on", "-pk").values_list("pk", flat=True)[: PAGE_SIZE + 1])
+    return list(
+        qs.filter(search_vector=words)
+        .order_by("-issued_on", "-pk")
+        .values_list("pk", flat=True)[: PAGE_SIZE + 1]
+    )
 
 
 def latest_legal_documents(limit: int = 5) -> list:
     return list(
-        legal_documents().only("notation", "summary", "issued_on", "doc_type").order_by("-issued_on", "-pk")[:limit]
+        legal_documents()
+        .only("notation", "summary", "issued_on", "doc_type")
+        .order_by("-issued_on", "-pk")[:limit]
     )
 
 
@@ -221,7 +233,11 @@ def meetings_of_week(monday: date, unit_id: int | None, staff: bool):
         qs = qs.filter(Q(unit_id=unit_id) | Q(sites__unit_id=unit_id)).distinct()
     if not staff:
         qs = qs.filter(internal=False)
-    return qs.select_related("unit").prefetch_related("sites__unit", "files__document").order_by("starts_at", "id")[:200]
+    return (
+        qs.select_related("unit")
+        .prefetch_related("sites__unit", "files__document")
+        .order_by("starts_at", "id")[:200]
+    )
 
 
 # --- site-wide search --------------------------------------------------------------------------
@@ -252,7 +268,11 @@ def site_search(text: str) -> dict:
     )
     services = list(Service.objects.active().search(q).only("code", "name", "level")[:GROUP_SIZE])
     feedback = [
-        {"code": r.code, "description": mask_personal_data(r.description), "answer": mask_personal_data(r.answer)}
+        {
+            "code": r.code,
+            "description": mask_personal_data(r.description),
+            "answer": mask_personal_data(r.answer),
+        }
         for r in Report.objects.public()
         .filter(search_vector=vector)
         .only("code", "description", "answer", "published_at")

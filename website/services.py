@@ -103,7 +103,9 @@ def publish_legal_document(document_id: int) -> LegalDocument | None:
 
 
 @transaction.atomic
-def set_legal_status(entry: LegalDocument, status: str, *, actor, by: LegalDocument | None = None) -> LegalDocument:
+def set_legal_status(
+    entry: LegalDocument, status: str, *, actor, by: LegalDocument | None = None
+) -> LegalDocument:
     """Amended or replaced need the document that did it; expired and in force need none."""
     if status not in LegalStatus.values:
         raise ValidationError({"status": _("Unknown status.")})

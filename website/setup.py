@@ -59,7 +59,9 @@ def _page_perms(group, page, codenames) -> None:
     from wagtail.models import GroupPagePermission
 
     for codename in codenames:
-        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=_perm("wagtailcore", codename))
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=page, permission=_perm("wagtailcore", codename)
+        )
 
 
 def _media_perms(group) -> None:
@@ -94,7 +96,9 @@ def ensure_site():
         index = root.add_child(instance=NewsIndexPage(title="Tin tức", slug=NEWS_SLUG, live=True))
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=index, is_default_site=True, site_name="")
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=index, is_default_site=True, site_name=""
+        )
     elif site.root_page_id != index.pk:
         old = site.root_page
         site.root_page = index
@@ -105,7 +109,9 @@ def ensure_site():
     for category, slug, title in SECTIONS:
         section = SectionPage.objects.child_of(index).filter(slug=slug).first()
         if section is None:
-            section = index.add_child(instance=SectionPage(title=title, slug=slug, category=category, live=True))
+            section = index.add_child(
+                instance=SectionPage(title=title, slug=slug, category=category, live=True)
+            )
         sections[category] = section
 
     editors = roles.group_for(roles.EDITOR)

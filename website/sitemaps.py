@@ -25,7 +25,9 @@ class NewsSitemap(Sitemap):
 
     def items(self):
         return list(
-            selectors.articles().only("url_path", "last_published_at", "published_at").order_by("-published_at")[:LIMIT]
+            selectors.articles()
+            .only("url_path", "last_published_at", "published_at")
+            .order_by("-published_at")[:LIMIT]
         )
 
     def location(self, item):

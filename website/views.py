@@ -109,7 +109,8 @@ def home(request):
         {
             "home": HomeData(),
             "home_version": services.home_version(),
-            "figures_seconds": FIGURES_SECONDS,
+            # The live figures are recomputed every FIGURES_SECONDS; the lists on every publishing write.
+            "figures_bucket": int(timezone.now().timestamp()) // FIGURES_SECONDS,
             "og_description": "",
         },
     )
@@ -145,7 +146,9 @@ def _issuers():
 
     ids = cache.get_or_set(
         "website:legal_issuers",
-        lambda: list(LegalDocument.objects.published().order_by().values_list("issuer_id", flat=True).distinct()[:200]),
+        lambda: list(
+            LegalDocument.objects.published().order_by().values_list("issuer_id", flat=True).distinct()[:200]
+        ),
         300,
     )
     return Unit.objects.filter(pk__in=ids).order_by("path").only("name")
@@ -215,7 +218,9 @@ def schedule(request):
 
 @require_GET
 def search(request):
-    return render(request, "website/search.html", {"results": selectors.site_search(request.GET.get("q", ""))})
+    return render(
+        request, "website/search.html", {"results": selectors.site_search(request.GET.get("q", ""))}
+    )
 
 
 @require_GET
@@ -240,7 +245,11 @@ def media(request, path: str):
     """Editors' images and their renditions (public by nature); nothing else of the private storage."""
     import mimetypes
 
-    if ".." in path.split("/") or not path.startswith(PUBLIC_MEDIA_PREFIXES) or not default_storage.exists(path):
+    if (
+        ".." in path.split("/")
+        or not path.startswith(PUBLIC_MEDIA_PREFIXES)
+        or not default_storage.exists(path)
+    ):
         raise Http404
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     if not content_type.startswith("image/") or content_type == "image/svg+xml":

@@ -28,7 +28,9 @@ def editor(make_user, city):
 
 @pytest.fixture
 def chief(make_user, city):
-    return make_user(unit=city, role=roles.EDITORIAL_LEADER, username="bt.lanhdao", full_name="Lãnh đạo ban biên tập")
+    return make_user(
+        unit=city, role=roles.EDITORIAL_LEADER, username="bt.lanhdao", full_name="Lãnh đạo ban biên tập"
+    )
 
 
 @pytest.fixture
@@ -42,7 +44,13 @@ def ward_editor(make_user, ward_a, news):
     return user
 
 
-def make_article(section, title="Khai trương bến phà", intro="Thành phố khai trương bến phà mới.", body="<p>Nội dung</p>", **kwargs):
+def make_article(
+    section,
+    title="Khai trương bến phà",
+    intro="Thành phố khai trương bến phà mới.",
+    body="<p>Nội dung</p>",
+    **kwargs,
+):
     from website.models import Article
 
     article = Article(title=title, intro=intro, body=body, live=False, **kwargs)

@@ -17,9 +17,11 @@ def test_home_shows_search_boxes_lists_and_figures(sections, client):
     assert 'id="figure-on-time"' in html
 
 
-def test_cached_home_changes_after_an_article_is_published(sections, client, django_capture_on_commit_callbacks):
-    from django.test.utils import CaptureQueriesContext
+def test_cached_home_changes_after_an_article_is_published(
+    sections, client, django_capture_on_commit_callbacks
+):
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     client.get("/")
     with CaptureQueriesContext(connection) as cached:

@@ -47,22 +47,40 @@ def test_a_document_not_marked_public_stays_out(office, django_capture_on_commit
     assert "nhân sự" not in client.get("/van-ban/").content.decode()
 
 
-def test_citizen_finds_it_without_accents_and_filters_work(office, django_capture_on_commit_callbacks, client):
+def test_citizen_finds_it_without_accents_and_filters_work(
+    office, django_capture_on_commit_callbacks, client
+):
     doc = issue_public(office, django_capture_on_commit_callbacks)
     found = client.get("/van-ban/", {"q": "quan ly do thi"}).content.decode()
     assert doc.notation in found
     assert doc.notation not in client.get("/van-ban/", {"q": "giao duc"}).content.decode()
-    assert doc.notation in client.get("/van-ban/", {"tinh_trang": "in_force", "co_quan": office.city.pk}).content.decode()
+    assert (
+        doc.notation
+        in client.get("/van-ban/", {"tinh_trang": "in_force", "co_quan": office.city.pk}).content.decode()
+    )
     assert doc.notation not in client.get("/van-ban/", {"tinh_trang": "expired"}).content.decode()
     assert doc.notation in client.get("/tim-kiem/", {"q": "quy che quan ly"}).content.decode()
     # Bad input never breaks the page.
-    for params in ({"co_quan": "abc"}, {"tu_ngay": "2022-13-45"}, {"truoc": "x_y"}, {"q": "a" * 5000}, {"linh_vuc": "-1"}):
+    for params in (
+        {"co_quan": "abc"},
+        {"tu_ngay": "2022-13-45"},
+        {"truoc": "x_y"},
+        {"q": "a" * 5000},
+        {"linh_vuc": "-1"},
+    ):
         assert client.get("/van-ban/", params).status_code == 200
 
 
-def test_a_replacing_document_marks_the_old_one_replaced_with_a_link(office, django_capture_on_commit_callbacks, client):
+def test_a_replacing_document_marks_the_old_one_replaced_with_a_link(
+    office, django_capture_on_commit_callbacks, client
+):
     old = issue_public(office, django_capture_on_commit_callbacks, summary="Quyết định về giá nước sạch")
-    new = issue_public(office, django_capture_on_commit_callbacks, summary="Quyết định về giá nước sạch năm 2026", replaces=old)
+    new = issue_public(
+        office,
+        django_capture_on_commit_callbacks,
+        summary="Quyết định về giá nước sạch năm 2026",
+        replaces=old,
+    )
     old_entry = LegalDocument.objects.get(source_id=old.pk)
     new_entry = LegalDocument.objects.get(source_id=new.pk)
     assert old_entry.status == LegalStatus.REPLACED and old_entry.replaced_by == new_entry

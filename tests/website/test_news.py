@@ -21,7 +21,10 @@ def test_migrate_builds_the_news_tree_with_a_section_per_category_and_per_ward(n
     assert news.url_path == "/tin-tuc/"
     categories = set(SectionPage.objects.filter(ward__isnull=True).values_list("category", flat=True))
     assert categories == set(Category.values)
-    assert set(SectionPage.objects.filter(ward__isnull=False).values_list("ward_id", flat=True)) == {ward_a.pk, ward_b.pk}
+    assert set(SectionPage.objects.filter(ward__isnull=False).values_list("ward_id", flat=True)) == {
+        ward_a.pk,
+        ward_b.pk,
+    }
 
 
 def test_editor_draft_waits_for_the_editorial_leader_then_is_published(news, sections, editor, chief, client):
@@ -56,7 +59,10 @@ def test_every_revision_is_kept_and_comparable(sections, editor):
     article.save_revision(user=editor)
     revisions = list(article.revisions.order_by("created_at"))
     assert len(revisions) == 2
-    assert [r.as_object().title for r in revisions] == ["Thông báo lịch tiếp dân", "Thông báo lịch tiếp công dân tháng 12"]
+    assert [r.as_object().title for r in revisions] == [
+        "Thông báo lịch tiếp dân",
+        "Thông báo lịch tiếp công dân tháng 12",
+    ]
 
 
 def test_scheduled_article_goes_live_at_its_time(sections, chief, client):
@@ -107,8 +113,14 @@ def test_published_article_page_renders_lead_image_renditions_and_og_tags(sectio
 
     buffer = BytesIO()
     PILImage.new("RGB", (1600, 900), "red").save(buffer, format="JPEG")
-    image = Image.objects.create(title="Bến phà", file=ImageFile(BytesIO(buffer.getvalue()), name="ben-pha.jpg"))
-    article = publish(make_article(sections["tin-thanh-pho"], title="Bến phà mới", lead_image=image, lead_image_alt="Bến phà Mỹ Tho"))
+    image = Image.objects.create(
+        title="Bến phà", file=ImageFile(BytesIO(buffer.getvalue()), name="ben-pha.jpg")
+    )
+    article = publish(
+        make_article(
+            sections["tin-thanh-pho"], title="Bến phà mới", lead_image=image, lead_image_alt="Bến phà Mỹ Tho"
+        )
+    )
     page = client.get(article.url_path_public)
     html = page.content.decode()
     assert page.status_code == 200

@@ -37,7 +37,12 @@ def test_report_states_the_figures_of_the_2022_article(h1, sysadmin):
     assert f["committee_received"] > 7300 and f["committee_issued"] > 3500
     assert f["committee_share_electronic"] == "100%"
     assert f["mailboxes"] == 901 and round(100 * f["mailboxes_in_use"] / f["mailboxes"]) == 95
-    assert (f["services"], f["services_level_2"], f["services_level_3"], f["services_level_4"]) == (341, 13, 182, 146)
+    assert (f["services"], f["services_level_2"], f["services_level_3"], f["services_level_4"]) == (
+        341,
+        13,
+        182,
+        146,
+    )
     assert f["dossiers_late"] == 0
     assert (f["certificate_units"], f["certificates_personal"]) == (41, 132)
     assert f["articles"] > 280 and f["legal_documents"] == 146
@@ -57,11 +62,15 @@ def test_report_page_and_its_pdf_and_docx(h1, sysadmin, client):
     html = page.content.decode()
     assert page.status_code == 200
     assert "70.812" in html and "13.215" in html and "<svg" in html
-    pdf = client.get("/admin/bao-cao-chinh-phu-dien-tu/", {"start": "2022-01-01", "end": "2022-06-30", "format": "pdf"})
+    pdf = client.get(
+        "/admin/bao-cao-chinh-phu-dien-tu/", {"start": "2022-01-01", "end": "2022-06-30", "format": "pdf"}
+    )
     assert pdf["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "70.812" in text and "146" in text and "1.082" in text
-    docx = client.get("/admin/bao-cao-chinh-phu-dien-tu/", {"start": "2022-01-01", "end": "2022-06-30", "format": "docx"})
+    docx = client.get(
+        "/admin/bao-cao-chinh-phu-dien-tu/", {"start": "2022-01-01", "end": "2022-06-30", "format": "docx"}
+    )
     doc = Docx(io.BytesIO(docx.content))
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert "70.812" in cells and "341" in cells and "24" in cells

@@ -10,7 +10,9 @@ from portal import workdays
 from website.models import Meeting, MeetingSite
 
 
-def test_week_lists_public_meetings_with_sites_and_hides_internal_ones(city, ward_a, ward_b, client, make_user):
+def test_week_lists_public_meetings_with_sites_and_hides_internal_ones(
+    city, ward_a, ward_b, client, make_user
+):
     start = timezone.make_aware(datetime(2026, 12, 2, 8, 0), workdays.TZ)
     online = Meeting.objects.create(
         unit=city,
@@ -21,10 +23,16 @@ def test_week_lists_public_meetings_with_sites_and_hides_internal_ones(city, war
         online=True,
         online_url="https://hop.mytho.gov.vn/phong/123",
     )
-    MeetingSite.objects.create(meeting=online, unit=ward_a, place="Hội trường phường", attendees="Chủ tịch, Phó Chủ tịch")
+    MeetingSite.objects.create(
+        meeting=online, unit=ward_a, place="Hội trường phường", attendees="Chủ tịch, Phó Chủ tịch"
+    )
     Meeting.objects.create(
-        unit=city, title="Họp giao ban nội bộ", chaired_by="Chánh Văn phòng", starts_at=start + timedelta(hours=3),
-        location="Phòng họp số 2", internal=True,
+        unit=city,
+        title="Họp giao ban nội bộ",
+        chaired_by="Chánh Văn phòng",
+        starts_at=start + timedelta(hours=3),
+        location="Phòng họp số 2",
+        internal=True,
     )
     public = client.get("/lich-cong-tac/", {"tuan": "2026-12-02"}).content.decode()
     assert "Hội nghị trực tuyến sơ kết 6 tháng" in public and ward_a.name in public
