@@ -44,7 +44,10 @@ MEDIA = [
 
 
 def after_migrate(sender, **kwargs):
-    if getattr(sender, "name", "") != "website":
+    """Sent once per app: run after the last one, when every app's permissions exist."""
+    from django.apps import apps
+
+    if sender is not list(apps.get_app_configs())[-1]:
         return
     ensure_site()
 
@@ -86,6 +89,12 @@ def ensure_site():
 
     from website.models import NewsIndexPage, SectionPage
 
+    from django.conf import settings
+    from django.utils.translation import get_supported_language_variant
+    from wagtail.models import Locale
+
+    # Wagtail's migrations create the default locale; a test database flush removes it.
+    Locale.objects.get_or_create(language_code=get_supported_language_variant(settings.LANGUAGE_CODE))
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(title="Root", slug="root", live=True)
