@@ -223,6 +223,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 240},
     },
+    "website-publish-scheduled": {
+        # Wagtail's scheduled publishing: articles whose go-live (or expiry) time has come.
+        "task": "website.publish_scheduled",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
 }
 
 # --- Cache and sessions ------------------------------------------------------

@@ -85,13 +85,11 @@ def news_index():
 
 @transaction.atomic
 def ensure_site():
-    from wagtail.models import Page, Site, Task, Workflow, WorkflowPage, WorkflowTask
-
-    from website.models import NewsIndexPage, SectionPage
-
     from django.conf import settings
     from django.utils.translation import get_supported_language_variant
-    from wagtail.models import Locale
+    from wagtail.models import Locale, Page, Site, Task, Workflow, WorkflowPage, WorkflowTask
+
+    from website.models import NewsIndexPage, SectionPage
 
     # Wagtail's migrations create the default locale; a test database flush removes it.
     Locale.objects.get_or_create(language_code=get_supported_language_variant(settings.LANGUAGE_CODE))

@@ -176,3 +176,18 @@ def test_cms_needs_the_portal_two_step_log_in(path, news, editor, client):
     inside = client.get(path, follow=True)
     assert inside.status_code == 200 and inside.redirect_chain[-1:] != [("/admin/login/", 302)]
     assert "unsafe-inline" not in inside["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+
+
+def test_the_beat_task_publishes_due_articles(sections, chief):
+    import time_machine
+
+    from website.tasks import publish_scheduled
+
+    article = make_article(sections["thong-bao"], title="Thông báo hẹn giờ")
+    article.go_live_at = timezone.now() + timedelta(minutes=30)
+    article.save_revision(user=chief, approved_go_live_at=article.go_live_at).publish(user=chief)
+    publish_scheduled()
+    assert not Article.objects.get(pk=article.pk).live
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        publish_scheduled()
+    assert Article.objects.get(pk=article.pk).live

@@ -43,3 +43,16 @@ def test_week_lists_public_meetings_with_sites_and_hides_internal_ones(
     staff = client.get("/lich-cong-tac/", {"tuan": "2026-12-02"}).content.decode()
     assert "Họp giao ban nội bộ" in staff and "hop.mytho.gov.vn" in staff
     assert client.get("/lich-cong-tac/", {"tuan": "rác", "don_vi": "x"}).status_code == 200
+
+
+def test_demo_seed_fills_the_site_once(city, ward_a, client):
+    from website import demo
+    from website.models import Article, Meeting
+
+    first = demo.seed()
+    assert first["articles"] == len(demo.ARTICLES) and first["meetings"] == 2 and first["editors"] == 2
+    again = demo.seed()
+    assert again["articles"] == 0 and again["meetings"] == 0
+    assert Article.objects.filter(published_at__isnull=False).count() == len(demo.ARTICLES)
+    assert "Thông báo lịch tiếp công dân tháng 12" in client.get("/").content.decode()
+    assert Meeting.objects.filter(internal=False, online=True, sites__unit=ward_a).exists()
