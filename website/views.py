@@ -120,22 +120,26 @@ def home(request):
 def library(request):
     params = request.GET.copy()
     page = SimpleLazyObject(lambda: selectors.library_page(params))
-    types = cache.get_or_set(
-        "website:legal_types",
-        lambda: list(
-            LegalDocument.objects.published().order_by().values_list("doc_type", flat=True).distinct()[:50]
-        ),
-        300,
+    types = SimpleLazyObject(
+        lambda: sorted(
+            cache.get_or_set(
+                "website:legal_types",
+                lambda: list(
+                    LegalDocument.objects.published().order_by().values_list("doc_type", flat=True).distinct()[:50]
+                ),
+                300,
+            )
+        )
     )
     return render(
         request,
         "website/library.html",
         {
             "page": page,
-            "types": sorted(types),
+            "types": types,
             "fields": LegalField.objects.all()[:100],
             "statuses": LegalStatus.choices,
-            "issuers": _issuers(),
+            "issuers": SimpleLazyObject(_issuers),
             "home_version": services.home_version(),
         },
     )
