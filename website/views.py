@@ -125,7 +125,10 @@ def library(request):
             cache.get_or_set(
                 "website:legal_types",
                 lambda: list(
-                    LegalDocument.objects.published().order_by().values_list("doc_type", flat=True).distinct()[:50]
+                    LegalDocument.objects.published()
+                    .order_by()
+                    .values_list("doc_type", flat=True)
+                    .distinct()[:50]
                 ),
                 300,
             )
