@@ -80,13 +80,13 @@ def news_page(params, section=None) -> Page:
     else:
         category = ""
     q = _term(params.get("q"))
-    vector = words(q)
-    if vector is not None:
-        qs = qs.filter(search_vector=vector)
     before = _cursor(params.get("truoc"))
     if before:
         at, pk = before
         qs = qs.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+    query = tsquery(q)
+    if query:
+        qs = qs.filter(pk__in=_matching_ids(qs, query, ("published_at", "page_ptr_id")))
     rows = list(
         qs.select_related("lead_image")
         .only("title", "url_path", "intro", "published_at", "category", "lead_image", "lead_image_alt")
@@ -185,26 +185,27 @@ def library_page(params) -> Page:
 SEARCH_WINDOW = 2000  # newest matching rows a search walks before it asks the word index
 
 
-def _matching_ids(qs, query: str) -> list[int]:
-    """Ids of the newest page of matches: common words are found among the newest ``SEARCH_WINDOW``
+def _matching_ids(qs, query: str, order=("issued_on", "pk"), limit: int = PAGE_SIZE + 1) -> list[int]:
+    """Ids of the newest ``limit`` matches: common words are found among the newest ``SEARCH_WINDOW``
     rows the filters select (an index walk, stopped early); rare words through the GIN index, which
     is fast exactly then. The planner cannot tell a common word from a rare one; this can."""
-    newest = qs.order_by("-issued_on", "-pk").values_list("pk", "issued_on", "search_vector")
+    date_field, key = order
+    newest = qs.order_by(f"-{date_field}", f"-{key}").values_list(key, date_field, "search_vector")
     inner, params = newest[:SEARCH_WINDOW].query.sql_with_params()
     walk = (
-        f"SELECT w.id FROM ({inner}) w(id, issued_on, search_vector) "  # noqa: S608 - built by the ORM
-        f"WHERE w.search_vector @@ to_tsquery('simple', %s) ORDER BY w.issued_on DESC, w.id DESC LIMIT {PAGE_SIZE + 1}"
+        f"SELECT w.k FROM ({inner}) w(k, at, search_vector) "  # noqa: S608 - built by the ORM
+        f"WHERE w.search_vector @@ to_tsquery('simple', %s) ORDER BY w.at DESC, w.k DESC LIMIT {int(limit)}"
     )
     with connection.cursor() as cursor:
         cursor.execute(walk, [*params, query])
         ids = [row[0] for row in cursor.fetchall()]
-    if len(ids) > PAGE_SIZE:
+    if len(ids) >= limit:
         return ids
     words = SearchQuery(query, search_type="raw", config="simple")
     return list(
         qs.filter(search_vector=words)
-        .order_by("-issued_on", "-pk")
-        .values_list("pk", flat=True)[: PAGE_SIZE + 1]
+        .order_by(f"-{date_field}", f"-{key}")
+        .values_list(key, flat=True)[:limit]
     )
 
 
@@ -247,24 +248,27 @@ GROUP_SIZE = 10
 
 def site_search(text: str) -> dict:
     """News, legal documents, services and published feedback answers matching the words, by kind."""
-    from feedback.models import Report
+    from feedback.selectors import PublicFilters, public_reports
     from onestop.models import Service
 
     q = _term(text)
     vector = words(q)
     if vector is None:
         return {"q": q, "news": [], "legal": [], "services": [], "feedback": []}
+    query = tsquery(q)
+    news_ids = _matching_ids(articles(), query, ("published_at", "page_ptr_id"), GROUP_SIZE)
     news = list(
         articles()
-        .filter(search_vector=vector)
+        .filter(pk__in=news_ids)
         .only("title", "url_path", "intro", "published_at")
-        .order_by("-published_at", "-pk")[:GROUP_SIZE]
+        .order_by("-published_at", "-pk")
     )
+    legal_ids = _matching_ids(legal_documents(), query, ("issued_on", "pk"), GROUP_SIZE)
     legal = list(
         legal_documents()
-        .filter(search_vector=vector)
+        .filter(pk__in=legal_ids)
         .only("notation", "summary", "issued_on", "doc_type")
-        .order_by("-issued_on", "-pk")[:GROUP_SIZE]
+        .order_by("-issued_on", "-pk")
     )
     services = list(Service.objects.active().search(q).only("code", "name", "level")[:GROUP_SIZE])
     feedback = [
@@ -273,9 +277,6 @@ def site_search(text: str) -> dict:
             "description": mask_personal_data(r.description),
             "answer": mask_personal_data(r.answer),
         }
-        for r in Report.objects.public()
-        .filter(search_vector=vector)
-        .only("code", "description", "answer", "published_at")
-        .order_by("-published_at", "-id")[:GROUP_SIZE]
+        for r in public_reports(PublicFilters(q=q))[:GROUP_SIZE]  # feedback's own bounded search
     ]
     return {"q": q, "news": news, "legal": legal, "services": services, "feedback": feedback}
