@@ -58,7 +58,9 @@ def words(text: str):
 def articles():
     from website.models import Article
 
-    return Article.objects.filter(published_at__isnull=False, live=True)
+    # ``published_at`` is set exactly while the page is live (Article.save keeps them in step), so the
+    # lists and searches read the article table alone.
+    return Article.objects.filter(published_at__isnull=False)
 
 
 def news_page(params, section=None) -> Page:
@@ -182,25 +184,31 @@ def library_page(params) -> Page:
     return Page(rows, cursor, filters)
 
 
-SEARCH_WINDOW = 2000  # newest matching rows a search walks before it asks the word index
+# The newest rows a search walks (an index walk, stopped early) before it asks the word index:
+# common words fill a page in the first window, words of middling frequency in the second.
+SEARCH_WINDOWS = (2_000, 40_000)
 
 
 def _matching_ids(qs, query: str, order=("issued_on", "pk"), limit: int = PAGE_SIZE + 1) -> list[int]:
-    """Ids of the newest ``limit`` matches: common words are found among the newest ``SEARCH_WINDOW``
-    rows the filters select (an index walk, stopped early); rare words through the GIN index, which
-    is fast exactly then. The planner cannot tell a common word from a rare one; this can."""
+    """Ids of the newest ``limit`` matches, whatever the words' frequency (the planner cannot tell).
+
+    Common words fill a page among the newest ``SEARCH_WINDOWS[0]`` rows the filters select, words
+    of middling frequency among the newest ``SEARCH_WINDOWS[1]`` (index walks, stopped early); rare
+    words through the word index (GIN), which is fast exactly then.
+    """
     date_field, key = order
     newest = qs.order_by(f"-{date_field}", f"-{key}").values_list(key, date_field, "search_vector")
-    inner, params = newest[:SEARCH_WINDOW].query.sql_with_params()
-    walk = (
-        f"SELECT w.k FROM ({inner}) w(k, at, search_vector) "  # noqa: S608 - built by the ORM
-        f"WHERE w.search_vector @@ to_tsquery('simple', %s) ORDER BY w.at DESC, w.k DESC LIMIT {int(limit)}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(walk, [*params, query])
-        ids = [row[0] for row in cursor.fetchall()]
-    if len(ids) >= limit:
-        return ids
+    for window in SEARCH_WINDOWS:
+        inner, params = newest[:window].query.sql_with_params()
+        sql = (
+            f"SELECT w.k FROM ({inner}) w(k, at, search_vector) "  # noqa: S608 - built by the ORM
+            f"WHERE w.search_vector @@ to_tsquery('simple', %s) ORDER BY w.at DESC, w.k DESC LIMIT {int(limit)}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, query])
+            ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) >= limit:
+            return ids
     words = SearchQuery(query, search_type="raw", config="simple")
     return list(
         qs.filter(search_vector=words)
