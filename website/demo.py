@@ -1,8 +1,8 @@
 """Demo content of the public website (idempotent), loaded by ``seed_demo``.
 
-The news tree with a section per ward, two editorial log-ins (``bt.bientap``
-writes, ``bt.lanhdao`` reviews and publishes; the demo's password and demo
-key), a dozen published articles, the fields of law, the register's public
+The news tree with a section per ward, editorial roles for demo officials
+(``ubnd.vanthu`` writes, ``ubnd.lanhdao`` reviews and publishes, ``p1.cv``
+writes for Phường 1), a dozen published articles, the fields of law, the register's public
 documents published into the library, and this week's work schedule with an
 online meeting linking the city hall and its wards.
 """
@@ -71,35 +71,31 @@ FIELDS = [
     "Văn hóa - xã hội",
     "Tổ chức - nội vụ",
 ]
-EDITORS = [
-    ("bt.bientap", roles.EDITOR, "Biên tập viên cổng thông tin"),
-    ("bt.lanhdao", roles.EDITORIAL_LEADER, "Trưởng ban biên tập"),
-]
+# Existing demo officials take the editorial roles (the article's city has exactly 1,082 accounts).
+EDITORS = [("ubnd.vanthu", roles.EDITOR), ("ubnd.lanhdao", roles.EDITORIAL_LEADER)]
+WARD_EDITOR = "p1.cv"  # writes in Phường 1's section only
 
 
 def _editors(city) -> int:
-    from portal import otp
-    from portal.demo import DEMO_PASSWORD as PASSWORD
-    from portal.demo_otp import DEMO_TOTP_KEY_HEX
-    from portal.models import User
+    from django.contrib.auth.models import Group
 
-    made = 0
-    for username, role, position in EDITORS:
-        if User.objects.filter(username=username).exists():
-            continue
-        user = User.objects.create_user(
-            username,
-            f"{username}@mytho.gov.vn",
-            PASSWORD,
-            is_staff=True,
-            unit=city,
-            full_name=position,
-            position=position,
-        )
-        user.groups.add(roles.group_for(role))
-        otp.give_authenticator(user, DEMO_TOTP_KEY_HEX)
-        made += 1
-    return made
+    from portal.models import User
+    from website.setup import ward_group_name
+
+    given = 0
+    for username, role in EDITORS:
+        user = User.objects.filter(username=username).first()
+        group = roles.group_for(role)
+        if user is not None and not user.groups.filter(pk=group.pk).exists():
+            user.groups.add(group)
+            given += 1
+    ward_editor = User.objects.filter(username=WARD_EDITOR).select_related("unit").first()
+    if ward_editor is not None and ward_editor.unit is not None:
+        group = Group.objects.filter(name=ward_group_name(ward_editor.unit)).first()
+        if group is not None and not ward_editor.groups.filter(pk=group.pk).exists():
+            ward_editor.groups.add(group)
+            given += 1
+    return given
 
 
 def seed(progress=None) -> dict:
@@ -119,7 +115,7 @@ def seed(progress=None) -> dict:
     if not Article.objects.exists():
         from portal.models import User
 
-        chief = User.objects.filter(username="bt.lanhdao").first()
+        chief = User.objects.filter(username="ubnd.lanhdao").first()
         for slug, title, intro in ARTICLES:
             section = SectionPage.objects.get(slug=slug)
             article = Article(

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from portal import workdays
+from portal import roles, workdays
 from website.models import Meeting, MeetingSite
 
 
@@ -45,12 +45,18 @@ def test_week_lists_public_meetings_with_sites_and_hides_internal_ones(
     assert client.get("/lich-cong-tac/", {"tuan": "rác", "don_vi": "x"}).status_code == 200
 
 
-def test_demo_seed_fills_the_site_once(city, ward_a, client):
+def test_demo_seed_fills_the_site_once(city, ward_a, client, make_user):
+    from portal.models import User
     from website import demo
     from website.models import Article, Meeting
 
+    make_user(unit=city, username="ubnd.lanhdao")
+    make_user(unit=city, username="ubnd.vanthu")
+    users = User.objects.count()
     first = demo.seed()
     assert first["articles"] == len(demo.ARTICLES) and first["meetings"] == 2 and first["editors"] == 2
+    assert User.objects.count() == users  # demo officials take the roles: no new accounts
+    assert User.objects.get(username="ubnd.lanhdao").has_role(roles.EDITORIAL_LEADER)
     again = demo.seed()
     assert again["articles"] == 0 and again["meetings"] == 0
     assert Article.objects.filter(published_at__isnull=False).count() == len(demo.ARTICLES)
