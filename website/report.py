@@ -209,7 +209,7 @@ def build(user, start: date, end: date) -> Report:
     )
 
     # 4. One-stop desk: services by online level, dossiers returned late in the period.
-    levels = onestop_stats.services_by_level()
+    levels, _classes = onestop_stats.services_by_class()
     period = onestop_stats.Period(start, end)
     desk = onestop_stats.Report(period, onestop_stats.receiving_figures(period, unit_ids), []).city
     figures.update(
