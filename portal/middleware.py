@@ -126,7 +126,8 @@ class PortalCSPMiddleware(CSPMiddleware):
     inline scripts stay forbidden there as everywhere.
     """
 
-    ADMIN_PREFIX = "/admin/"
+    # The Django admin and Wagtail's editorial admin (website/, at /cms/).
+    ADMIN_PREFIX = ("/admin/", "/cms/")
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)

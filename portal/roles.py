@@ -24,6 +24,8 @@ class RoleCode(models.TextChoices):
     PERSONNEL_OFFICER = "personnel_officer", _("Personnel officer")
     HOME_AFFAIRS = "home_affairs", _("Home Affairs officer")
     SYSADMIN = "sysadmin", _("System administrator")
+    EDITOR = "editor", _("Website editor")
+    EDITORIAL_LEADER = "editorial_leader", _("Editorial board leader")
 
 
 CLERK = RoleCode.CLERK
@@ -33,6 +35,8 @@ ONESTOP_OFFICER = RoleCode.ONESTOP_OFFICER
 PERSONNEL_OFFICER = RoleCode.PERSONNEL_OFFICER  # keeps the staff records of a unit and its children
 HOME_AFFAIRS = RoleCode.HOME_AFFAIRS  # the Home Affairs office: the staff records of the whole city
 SYSADMIN = RoleCode.SYSADMIN
+EDITOR = RoleCode.EDITOR  # writes news on the website (Wagtail, /cms/)
+EDITORIAL_LEADER = RoleCode.EDITORIAL_LEADER  # reviews and publishes the editors' articles
 
 # The group names a new installation starts with (Vietnamese is the working language).
 DEFAULT_GROUP_NAMES = {
@@ -43,6 +47,8 @@ DEFAULT_GROUP_NAMES = {
     PERSONNEL_OFFICER: "Cán bộ tổ chức - cán bộ",
     HOME_AFFAIRS: "Phòng Nội vụ",
     SYSADMIN: "Quản trị hệ thống",
+    EDITOR: "Biên tập viên cổng thông tin",
+    EDITORIAL_LEADER: "Lãnh đạo ban biên tập",
 }
 ROLE_LABELS = {code: code.label for code in RoleCode}
 
@@ -54,6 +60,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ONESTOP_OFFICER: ["portal.view_unit"],
     PERSONNEL_OFFICER: ["portal.view_unit"],
     HOME_AFFAIRS: ["portal.view_unit"],
+    EDITOR: ["portal.view_unit"],
+    EDITORIAL_LEADER: ["portal.view_unit"],
     SYSADMIN: [
         "portal.view_unit",
         "portal.add_unit",

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "documents.apps.DocumentsConfig",
     "feedback.apps.FeedbackConfig",
     "personnel.apps.PersonnelConfig",
+    "website.apps.WebsiteConfig",
     "portal.apps.PortalAdminConfig",  # django.contrib.admin with the portal's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -84,6 +85,22 @@ INSTALLED_APPS = [
     "django_otp",
     "portal.apps.TOTPConfig",  # django_otp.plugins.otp_totp, named in Vietnamese
     "portal.apps.StaticConfig",  # django_otp.plugins.otp_static
+    # Wagtail: the editorial team's CMS for news (website/), its admin at /cms/.
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django.contrib.sitemaps",
+    "django.contrib.syndication",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +118,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.RequestContextMiddleware",
+    "website.middleware.CMSSecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
     "portal.replica.ReplicaMiddleware",
 ]
@@ -205,6 +223,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.sweep_reminders",
         "schedule": timedelta(minutes=5),
         "options": {"expires": 240},
+    },
+    "website-publish-scheduled": {
+        # Wagtail's scheduled publishing: articles whose go-live (or expiry) time has come.
+        "task": "website.publish_scheduled",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
     },
 }
 
@@ -441,6 +465,40 @@ CONTENT_SECURITY_POLICY = {
             "'self'",
             *sorted({o for o in (_origin(PORTAL_BASE_URL), _origin(VNPAY_PAYMENT_URL)) if o}),
         ],
+    }
+}
+
+# --- Wagtail (the news CMS, website/) ---------------------------------------
+# Editors sign in through the portal's own two-step log-in (the Django admin's);
+# Wagtail's log-in page is never used (website.middleware.CMSSecondFactorMiddleware).
+WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Cổng thông tin điện tử")
+WAGTAILADMIN_BASE_URL = PORTAL_BASE_URL
+WAGTAILADMIN_LOGIN_URL = "admin:login"
+WAGTAIL_FRONTEND_LOGIN_URL = "admin:login"
+WAGTAIL_I18N_ENABLED = False
+WAGTAIL_ALLOW_UNICODE_SLUGS = False  # ASCII addresses (tin-tuc/thong-bao/khai-truong-ben-pha/)
+# Editors' images and renditions only are public, under /media/images/ and /media/original_images/
+# (website.views.media); every other file in the private storage stays behind its own view.
+MEDIA_URL = "/media/"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_WORKFLOW_ENABLED = True
+WAGTAIL_MODERATION_ENABLED = True
+WAGTAILDOCS_SERVE_METHOD = "serve_view"  # attachments go through a view (private storage)
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods"]
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILEMBEDS_RESPONSIVE_HTML = False
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {
+        "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",
+        # Only these features survive the editor's whitelist: no scripts, no styles, no embeds.
+        "OPTIONS": {"features": ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "image"]},
     }
 }
 

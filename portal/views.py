@@ -17,10 +17,6 @@ def livez(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-def home(request):
-    return render(request, "portal/home.html")
-
-
 def _database_ok() -> tuple[bool, str]:
     try:
         with connection.cursor() as cursor:
