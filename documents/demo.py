@@ -427,5 +427,9 @@ def seed_documents(progress=None) -> dict:
 
 def seed(progress=None) -> dict:
     result = seed_certificates(progress)
-    result.update(seed_documents(progress))
+    documents = seed_documents(progress)
+    if "skipped" in documents:
+        result["documents_skipped"] = documents["skipped"]
+    else:
+        result.update(documents)
     return result
