@@ -176,7 +176,10 @@ def queues(user) -> list[Queue]:
 # --- search -----------------------------------------------------------------------------------
 
 RANK_WINDOW = 500  # matches ranked per query: the newest ones (see search())
-ID_WINDOWS = (20_000, 200_000)  # slices of the newest ids searched first (see search())
+# Slices of the newest ids searched first (see search()): for an official who sees every unit, the
+# newest 5,000 read row by row, then 100,000 through the word index; for one who sees some units,
+# the newest 20,000 and the 300,000 before them read through the unit index, row by row.
+ID_WINDOWS = {True: ((5_000, 100_000), 1), False: ((20_000, 300_000), 2)}
 
 
 def search(user, text: str, *, direction: str = "", doc_type=None, unit=None, start=None, end=None):
@@ -188,8 +191,8 @@ def search(user, text: str, *, direction: str = "", doc_type=None, unit=None, st
     found newest first in slices of ids joined by ``UNION ALL`` under one
     ``LIMIT`` (PostgreSQL stops at the first slices that hold enough):
 
-    - the newest 20,000 ids (and for an official who sees only some units,
-      the 200,000 before them) are read by the primary key or the unit index
+    - the newest ids (:data:`ID_WINDOWS`: 5,000 for an official who sees every unit; 20,000
+      and the 300,000 before them for one who sees some units) are read by the primary key or the unit index
       and their vectors checked row by row, never through the word index: a
       word in half the city's documents ("kế hoạch") costs a few thousand
       rows, not a walk of its posting list (the planner underestimates such
@@ -221,8 +224,12 @@ def search(user, text: str, *, direction: str = "", doc_type=None, unit=None, st
     ).filter(_scan_vector=search_query)
     indexed = base.filter(search_vector=search_query)
     newest = Document.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    scanned_windows = 1 if visible_unit_ids(user) is None else len(ID_WINDOWS)
-    bounds = [newest + 1, *(max(0, newest + 1 - size) for size in ID_WINDOWS), 0]
+    sizes, scanned_windows = ID_WINDOWS[visible_unit_ids(user) is None]
+    bounds, top = [newest + 1], newest + 1
+    for size in sizes:
+        top = max(0, top - size)
+        bounds.append(top)
+    bounds.append(0)
     slices = [
         (scanned if i < scanned_windows else indexed)
         .filter(id__gte=low, id__lt=high)
