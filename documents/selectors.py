@@ -176,10 +176,10 @@ def queues(user) -> list[Queue]:
 # --- search -----------------------------------------------------------------------------------
 
 RANK_WINDOW = 500  # matches ranked per query: the newest ones (see search())
-# Slices of the newest ids searched first (see search()): for an official who sees every unit, the
-# newest 5,000 read row by row, then 100,000 through the word index; for one who sees some units,
-# the newest 20,000 and the 300,000 before them read through the unit index, row by row.
-ID_WINDOWS = {True: ((5_000, 100_000), 1), False: ((20_000, 300_000), 2)}
+# Slices of the newest ids searched first, row by row (see search()): for an official who sees
+# every unit, the newest 5,000 and the 25,000 before them; for one who sees some units, 20,000 and
+# the 300,000 before them (through the unit index). The rest goes through the word index.
+ID_WINDOWS = {True: (5_000, 25_000), False: (20_000, 300_000)}
 
 
 def search(user, text: str, *, direction: str = "", doc_type=None, unit=None, start=None, end=None):
@@ -191,8 +191,8 @@ def search(user, text: str, *, direction: str = "", doc_type=None, unit=None, st
     found newest first in slices of ids joined by ``UNION ALL`` under one
     ``LIMIT`` (PostgreSQL stops at the first slices that hold enough):
 
-    - the newest ids (:data:`ID_WINDOWS`: 5,000 for an official who sees every unit; 20,000
-      and the 300,000 before them for one who sees some units) are read by the primary key or the unit index
+    - the newest ids (:data:`ID_WINDOWS`: 5,000 and the 25,000 before them for an official who
+      sees every unit; 20,000 and the 300,000 before them for one who sees some units) are read by the primary key or the unit index
       and their vectors checked row by row, never through the word index: a
       word in half the city's documents ("kế hoạch") costs a few thousand
       rows, not a walk of its posting list (the planner underestimates such
@@ -223,15 +223,15 @@ def search(user, text: str, *, direction: str = "", doc_type=None, unit=None, st
         )
     ).filter(_scan_vector=search_query)
     indexed = base.filter(search_vector=search_query)
-    newest = Document.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    sizes, scanned_windows = ID_WINDOWS[visible_unit_ids(user) is None]
+    newest, oldest = _id_range(start, end)
+    sizes = ID_WINDOWS[visible_unit_ids(user) is None]
     bounds, top = [newest + 1], newest + 1
     for size in sizes:
-        top = max(0, top - size)
+        top = max(oldest, top - size)
         bounds.append(top)
-    bounds.append(0)
+    bounds.append(oldest)
     slices = [
-        (scanned if i < scanned_windows else indexed)
+        (scanned if i < len(sizes) else indexed)
         .filter(id__gte=low, id__lt=high)
         .order_by("-id")
         .values("pk")[:RANK_WINDOW]
@@ -244,6 +244,34 @@ def search(user, text: str, *, direction: str = "", doc_type=None, unit=None, st
         .annotate(rank=SearchRank(F("search_vector"), search_query, normalization=1))
         .order_by("-rank", "-id")
     )
+
+
+ID_MARGIN = 1000  # ids given by transactions that committed out of order around a period's edge
+
+
+def _id_range(start: date | None, end: date | None) -> tuple[int, int]:
+    """The highest and lowest ids a search for the period can find (the whole table without one).
+
+    Ids come from the sequence in creation order, so the document created last before the
+    period's end (found on the ``created_at`` index) is about its highest id; the slices of
+    :func:`search` then start there instead of at the newest document.
+    """
+    if end is None:
+        newest = Document.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    else:
+        rows = Document.objects.filter(created_at__lt=_start(end, plus_day=True))
+        newest = rows.order_by("-created_at", "-id").values_list("id", flat=True).first() or 0
+    oldest = 0
+    if start is not None:
+        first = (
+            Document.objects.filter(created_at__gte=_start(start))
+            .order_by("created_at", "id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        oldest = max(0, first - ID_MARGIN) if first is not None else newest + 1
+    newest = newest + ID_MARGIN if end is not None else newest
+    return newest, min(oldest, newest + 1)
 
 
 def _start(day: date, plus_day: bool = False) -> datetime:
