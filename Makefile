@@ -60,6 +60,7 @@ benchmark: $(STAMP)
 	$(PY) -m portal.launcher exec -- $(PY) manage.py benchmark_onestop $(BENCH_ARGS)
 	$(PY) -m portal.launcher exec -- $(PY) manage.py benchmark_personnel $(PERSONNEL_BENCH_ARGS)
 	$(PY) -m portal.launcher exec -- $(PY) manage.py benchmark_feedback $(FEEDBACK_BENCH_ARGS)
+	$(PY) -m portal.launcher exec -- $(PY) manage.py benchmark_documents $(DOCUMENTS_BENCH_ARGS)
 	$(PY) -m portal.launcher exec -- $(PY) manage.py benchmark_website $(WEBSITE_BENCH_ARGS)
 
 ## The two-step code the demo log-ins accept now (the published demo key).

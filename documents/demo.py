@@ -234,5 +234,202 @@ def seed_certificates(progress=None) -> dict:
     }
 
 
+# --- documents ------------------------------------------------------------------------------
+
+DEMO_MARK = "(dữ liệu mẫu)"  # in every demo document's summary: how a second run finds them
+
+
+def _pdf(title: str, subject: str, paragraphs: list[str]) -> bytes:
+    from portal import pdf as portal_pdf
+
+    story = portal_pdf.title(title, subject)
+    story += [portal_pdf.para(text) for text in paragraphs]
+    return portal_pdf.build(story, title=f"{title} {subject}")
+
+
+def _upload(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+def _staff(unit_code: str, role: str) -> User | None:
+    return (
+        User.objects.filter(roles.has_role_q(role), unit__code=unit_code, is_active=True, is_staff=True)
+        .order_by("username")
+        .first()
+    )
+
+
+def seed_documents(progress=None) -> dict:
+    """The back office's first look: documents at every step, made through ``documents.services``.
+
+    At the city people's committee: an incoming letter from the province
+    being handled by the justice department (assigned, passed down to its
+    specialist, the urban management department coordinating), one waiting
+    to be assigned, one closed with its reply; a decision drafted by the
+    justice department, reviewed, signed (digitally with the leader's demo
+    certificate when the registry has it), numbered and issued to Ward 1 and
+    Ward 2 (Ward 1 accepted and assigned it, Ward 2 has it in its queue to
+    register), published in the legal library; a draft of the urban
+    management department waiting for its leader's review. Idempotent: a
+    second run finds them by :data:`DEMO_MARK` and creates nothing.
+    """
+    from documents import catalogue, selectors, services
+    from documents.models import Document, DocumentType
+
+    if Document.objects.filter(summary__contains=DEMO_MARK).exists():
+        return {"documents_created": 0}
+    catalogue.ensure_catalogue()
+    people = {
+        "clerk": User.objects.filter(username="ubnd.vanthu").first(),
+        "leader": User.objects.filter(username="ubnd.lanhdao").first(),
+        "tp_cv": User.objects.filter(username="tuphap.cv").first(),
+        "tp_ld": User.objects.filter(username="tuphap.ld").first(),
+        "qldt_cv": User.objects.filter(username="qldt.cv").first(),
+        "p1_clerk": _staff("P1", roles.CLERK),
+        "p1_leader": User.objects.filter(username="p1.lanhdao").first(),
+        "p1_cv": User.objects.filter(username="p1.cv").first(),
+    }
+    missing = [name for name, user in people.items() if user is None]
+    if missing:
+        return {"skipped": f"demo staff missing: {', '.join(missing)}"}
+    units = {code: Unit.objects.filter(code=code).first() for code in ("UBND", "TP", "QLDT", "P1", "P2")}
+    if any(unit is None for unit in units.values()):
+        return {"skipped": "demo units missing"}
+    types = {t.code: t for t in DocumentType.objects.all()}
+    clerk, leader = people["clerk"], people["leader"]
+    created = 0
+
+    def incoming(summary, sender, notation, paragraphs):
+        nonlocal created
+        created += 1
+        return services.register_incoming(
+            clerk,
+            {
+                "doc_type": types["CV"],
+                "summary": f"{summary} {DEMO_MARK}",
+                "sender_name": sender,
+                "notation": notation,
+                "medium": "electronic",
+                "document_date": timezone.localdate() - timedelta(days=2),
+            },
+            _upload("cong-van-den.pdf", _pdf("CÔNG VĂN", summary, paragraphs)),
+        )
+
+    # 1. Incoming, being handled: assigned to the justice department, passed down to its specialist.
+    handled = incoming(
+        "Về việc rà soát văn bản quy phạm pháp luật do Hội đồng nhân dân, Ủy ban nhân dân ban hành",
+        "Sở Tư pháp tỉnh Tiền Giang",
+        "215/STP-XDKTVB",
+        [
+            "Sở Tư pháp đề nghị Ủy ban nhân dân thành phố Mỹ Tho rà soát, hệ thống hóa văn bản quy phạm "
+            "pháp luật còn hiệu lực, báo cáo kết quả trước ngày 15 của tháng sau.",
+        ],
+    )
+    services.assign_document(
+        handled,
+        leader,
+        lead_unit=units["TP"],
+        coordinating=[units["QLDT"]],
+        deadline=7,
+        note="Phòng Tư pháp chủ trì, Phòng Quản lý đô thị phối hợp rà soát.",
+    )
+    services.pass_down(
+        handled,
+        people["tp_ld"],
+        unit=units["TP"],
+        user=people["tp_cv"],
+        deadline=5,
+        note="Đồng chí Tuấn xử lý.",
+    )
+
+    # 2. Incoming, registered, waiting for the leader's assignment.
+    incoming(
+        "Về việc tổ chức Hội nghị tổng kết công tác cải cách hành chính",
+        "Ủy ban nhân dân tỉnh Tiền Giang",
+        "1024/UBND-KSTTHC",
+        ["Ủy ban nhân dân tỉnh mời lãnh đạo Ủy ban nhân dân thành phố dự hội nghị tổng kết."],
+    )
+
+    # 3. Outgoing: drafted by the justice department for the committee, reviewed, signed, issued to two wards.
+    summary = (
+        f"Về việc ban hành Kế hoạch phổ biến, giáo dục pháp luật năm {timezone.localdate().year} {DEMO_MARK}"
+    )
+    decision = services.create_draft(
+        people["tp_cv"],
+        {
+            "doc_type": types["QD"],
+            "summary": summary,
+            "issuing_unit": units["UBND"],
+            "signer": leader,
+            "signer_title": "CHỦ TỊCH",
+            "recipient_units": [units["P1"], units["P2"]],
+            "recipients_text": "Như Điều 3;\nLưu: VT, TP.",
+            "public": True,
+        },
+        _upload(
+            "du-thao-quyet-dinh.pdf",
+            _pdf(
+                "QUYẾT ĐỊNH",
+                summary.replace(f" {DEMO_MARK}", ""),
+                [
+                    "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch phổ biến, giáo dục pháp luật.",
+                    "Điều 2. Quyết định có hiệu lực kể từ ngày ký.",
+                    "Điều 3. Chánh Văn phòng, Trưởng phòng Tư pháp, Chủ tịch Ủy ban nhân dân các phường, "
+                    "xã chịu trách nhiệm thi hành Quyết định này.",
+                ],
+            ),
+        ),
+    )
+    created += 1
+    services.submit_draft(decision, people["tp_cv"])
+    services.approve_draft(decision, people["tp_ld"], "Đã thẩm định, trình Chủ tịch ký.")
+    digital = selectors.personal_certificate(leader) is not None
+    services.sign_document(decision, leader, passphrase=DEMO_PASSPHRASE if digital else "")
+    decision = services.issue_document(decision, clerk)
+    copy_p1 = Document.objects.get(source=decision, unit=units["P1"])
+    services.accept_arrived(copy_p1, people["p1_clerk"])
+    services.assign_document(
+        copy_p1, people["p1_leader"], lead_unit=units["P1"], lead_user=people["p1_cv"], deadline=10
+    )
+
+    # 4. Incoming, handled and closed with the decision as its reply.
+    asked = incoming(
+        "Về việc đề nghị xây dựng kế hoạch phổ biến, giáo dục pháp luật",
+        "Hội đồng phối hợp phổ biến, giáo dục pháp luật tỉnh",
+        "12/HĐPH",
+        ["Đề nghị các địa phương xây dựng và ban hành kế hoạch trong quý I."],
+    )
+    services.assign_document(asked, leader, lead_unit=units["UBND"], lead_user=leader, deadline=10)
+    services.close_document(asked, leader, "Đã ban hành kế hoạch.", reply=decision)
+
+    # 5. A draft of the urban management department, waiting for its leader's review.
+    review = services.create_draft(
+        people["qldt_cv"],
+        {
+            "doc_type": types["CV"],
+            "summary": f"Về việc tăng cường quản lý trật tự lòng đường, vỉa hè {DEMO_MARK}",
+            "issuing_unit": units["UBND"],
+            "recipient_units": [units["P1"], units["P2"]],
+        },
+        _upload(
+            "du-thao-cong-van.pdf",
+            _pdf("CÔNG VĂN", "Về việc tăng cường quản lý trật tự lòng đường, vỉa hè", ["Nội dung dự thảo."]),
+        ),
+    )
+    created += 1
+    services.submit_draft(review, people["qldt_cv"])
+    if progress:
+        progress(created)
+    return {"documents_created": created, "signed_digitally": digital, "issued": decision.notation}
+
+
 def seed(progress=None) -> dict:
-    return seed_certificates(progress)
+    result = seed_certificates(progress)
+    documents = seed_documents(progress)
+    if "skipped" in documents:
+        result["documents_skipped"] = documents["skipped"]
+    else:
+        result.update(documents)
+    return result

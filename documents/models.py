@@ -337,6 +337,10 @@ class Document(models.Model):
             GinIndex(fields=["unit_ids"], name="document_units"),
             GinIndex(fields=["search_vector"], name="document_search"),
             models.Index(fields=["direction", "status", "-id"], name="document_dir_status"),
+            # The queues' lists, newest first, by status alone (mine, due soon, overdue, waiting).
+            models.Index(fields=["status", "-id"], name="document_status_newest"),
+            # The search's period filter finds the ids it starts from (selectors._id_range).
+            models.Index(fields=["created_at"], name="document_created"),
             models.Index(fields=["unit", "direction", "status", "-id"], name="document_unit_dir_status"),
             # The registers use the partial unique indexes (unit, year, series, number / arrival number).
             models.Index(fields=["status", "deadline"], include=["id"], name="document_status_deadline"),

@@ -12,9 +12,9 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.cache import cache
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Func, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +28,7 @@ from documents.models import (
     DocumentStatus,
 )
 from portal import roles, workdays
+from portal.scoping import visible_unit_ids
 from portal.text import tsquery
 
 S = DocumentStatus
@@ -100,9 +101,14 @@ def _my_assignments(user) -> Q:
 def mine_q(user) -> Q:
     """What waits on ``user``: open hand-offs to them (or to their unit, for its leaders), and the
     drafts at their step: their own drafts, review (drafting unit's leaders), signature (the
-    signer), issue (the issuing body's clerks); arrivals and assignment for clerks and leaders."""
+    signer), issue (the issuing body's clerks); arrivals and assignment for clerks and leaders.
+
+    The two kinds are joined as one ``UNION ALL`` of ids, so each is found through its own
+    index (an ``OR`` across them made PostgreSQL read every document being handled).
+    """
     held = Assignment.objects.filter(_my_assignments(user), status=OPEN).values("document_id")
-    q = Q(status=S.IN_PROGRESS, pk__in=held) | Q(status=S.DRAFT, drafted_by_id=user.pk)
+    handling = Document.objects.filter(status=S.IN_PROGRESS, pk__in=held).values("pk")
+    q = Q(status=S.DRAFT, drafted_by_id=user.pk)
     if user.unit_id and _is_leader(user):
         q |= Q(status=S.IN_REVIEW, drafting_unit_id=user.unit_id)
         q |= Q(status=S.AWAITING_SIGNATURE, unit_id=user.unit_id, signer__isnull=True)
@@ -110,7 +116,7 @@ def mine_q(user) -> Q:
     q |= Q(status=S.AWAITING_SIGNATURE, signer_id=user.pk)
     if user.unit_id and _is_clerk(user):
         q |= Q(status__in=[S.SIGNED, S.ARRIVED], unit_id=user.unit_id)
-    return q
+    return Q(pk__in=handling.union(Document.objects.filter(q).values("pk"), all=True))
 
 
 def queue_q(queue: str, user, today: date | None = None) -> Q:
@@ -121,10 +127,14 @@ def queue_q(queue: str, user, today: date | None = None) -> Q:
         return Q(status=S.REGISTERED)
     if queue == MINE:
         return mine_q(user)
-    if queue == DUE_SOON:
-        return Q(pk__in=Assignment.objects.filter(due_soon_q(today)).values("document_id"))
-    if queue == OVERDUE:
-        return Q(pk__in=Assignment.objects.filter(overdue_q(today)).values("document_id"))
+    if queue in (DUE_SOON, OVERDUE):
+        # due_soon_q / overdue_q, with the document's status asked of the document itself: the
+        # planner then sees how many hand-offs are late (the join hid it) and, for the whole city,
+        # walks the newest documents instead of fetching every late one to sort them.
+        first, last = due_soon_window(today)
+        due = Q(deadline__gte=first, deadline__lte=last) if queue == DUE_SOON else Q(deadline__lt=today)
+        late = Assignment.objects.filter(due, status=OPEN).values("document_id")
+        return Q(status=S.IN_PROGRESS, pk__in=late)
     if queue == WAITING:
         waiting = Assignment.objects.filter(status=OPEN, from_unit_id=user.unit_id, parent__isnull=False)
         return Q(status=S.IN_PROGRESS, pk__in=waiting.values("document_id"))
@@ -165,7 +175,11 @@ def queues(user) -> list[Queue]:
 
 # --- search -----------------------------------------------------------------------------------
 
-RANK_WINDOW = 5000  # matches ranked per query: the newest ones (see search())
+RANK_WINDOW = 500  # matches ranked per query: the newest ones (see search())
+# Slices of the newest ids searched first, row by row (see search()): for an official who sees
+# every unit, the newest 5,000 and the 25,000 before them; for one who sees some units, 20,000 and
+# the 300,000 before them (through the unit index). The rest goes through the word index.
+ID_WINDOWS = {True: (5_000, 25_000), False: (20_000, 300_000)}
 
 
 def search(user, text: str, *, direction: str = "", doc_type=None, unit=None, start=None, end=None):
@@ -173,14 +187,26 @@ def search(user, text: str, *, direction: str = "", doc_type=None, unit=None, st
 
     The ``simple`` tsvector of the folded text is stored and GIN-indexed; a
     query matches every word (the last as a prefix). Ranking reads each
-    match's vector, so it is done on the newest :data:`RANK_WINDOW` matches:
-    a word in half the city's documents still answers in bounded time.
+    match's vector, so it is done on the newest :data:`RANK_WINDOW` matches,
+    found newest first in slices of ids joined by ``UNION ALL`` under one
+    ``LIMIT`` (PostgreSQL stops at the first slices that hold enough):
+
+    - the newest ids (:data:`ID_WINDOWS`: 5,000 and the 25,000 before them for an official who
+      sees every unit; 20,000 and the 300,000 before them for one who sees some units) are read by the primary key or the unit index
+      and their vectors checked row by row, never through the word index: a
+      word in half the city's documents ("kế hoạch") costs a few thousand
+      rows, not a walk of its posting list (the planner underestimates such
+      words: it multiplies the words' frequencies);
+    - the older slices go through the word index, which is what a rare word
+      needs.
+
+    One query whatever the data size.
     """
     query = tsquery(text)
     if not query:
         return Document.objects.none()
     search_query = SearchQuery(query, search_type="raw", config="simple")
-    base = Document.objects.visible_to(user).filter(search_vector=search_query)
+    base = Document.objects.visible_to(user)
     if direction in (Direction.OUTGOING, Direction.INCOMING):
         base = base.filter(direction=direction)
     if doc_type is not None:
@@ -191,13 +217,61 @@ def search(user, text: str, *, direction: str = "", doc_type=None, unit=None, st
         base = base.filter(created_at__gte=_start(start))
     if end is not None:
         base = base.filter(created_at__lt=_start(end, plus_day=True))
-    window = base.order_by("-id").values("pk")[:RANK_WINDOW]
+    scanned = base.alias(
+        _scan_vector=Func(
+            F("search_vector"), template="(%(expressions)s || ''::tsvector)", output_field=SearchVectorField()
+        )
+    ).filter(_scan_vector=search_query)
+    indexed = base.filter(search_vector=search_query)
+    newest, oldest = _id_range(start, end)
+    sizes = ID_WINDOWS[visible_unit_ids(user) is None]
+    bounds, top = [newest + 1], newest + 1
+    for size in sizes:
+        top = max(oldest, top - size)
+        bounds.append(top)
+    bounds.append(oldest)
+    slices = [
+        (scanned if i < len(sizes) else indexed)
+        .filter(id__gte=low, id__lt=high)
+        .order_by("-id")
+        .values("pk")[:RANK_WINDOW]
+        for i, (high, low) in enumerate(zip(bounds, bounds[1:], strict=False))
+    ]
+    window = slices[0].union(*slices[1:], all=True)[:RANK_WINDOW]
     return (
         Document.objects.filter(pk__in=window)
         .select_related("doc_type", "unit")
         .annotate(rank=SearchRank(F("search_vector"), search_query, normalization=1))
         .order_by("-rank", "-id")
     )
+
+
+ID_MARGIN = 1000  # ids given by transactions that committed out of order around a period's edge
+
+
+def _id_range(start: date | None, end: date | None) -> tuple[int, int]:
+    """The highest and lowest ids a search for the period can find (the whole table without one).
+
+    Ids come from the sequence in creation order, so the document created last before the
+    period's end (found on the ``created_at`` index) is about its highest id; the slices of
+    :func:`search` then start there instead of at the newest document.
+    """
+    if end is None:
+        newest = Document.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    else:
+        rows = Document.objects.filter(created_at__lt=_start(end, plus_day=True))
+        newest = rows.order_by("-created_at", "-id").values_list("id", flat=True).first() or 0
+    oldest = 0
+    if start is not None:
+        first = (
+            Document.objects.filter(created_at__gte=_start(start))
+            .order_by("created_at", "id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        oldest = max(0, first - ID_MARGIN) if first is not None else newest + 1
+    newest = newest + ID_MARGIN if end is not None else newest
+    return newest, min(oldest, newest + 1)
 
 
 def _start(day: date, plus_day: bool = False) -> datetime:

@@ -566,7 +566,7 @@ def issue_document(doc: Document, clerk, note: str = "", when=None) -> Document:
             clerk,
             _("Replaced by %(notation)s.") % {"notation": locked.notation},
             now,
-            replaced=True,
+            replaced=locked,
         )
     document_id = locked.pk
     transaction.on_commit(
@@ -646,7 +646,7 @@ def send_status(copy: Document, code: str, actor, note: str = "") -> StatusMessa
     return _status(recipient, code, note, actor)
 
 
-def _withdraw(doc: Document, actor, reason: str, now, replaced=False) -> Document:
+def _withdraw(doc: Document, actor, reason: str, now, replaced=None) -> Document:
     locked = cases.lock(doc, "doc_type", "unit")
     if locked.status != S.ISSUED:
         raise WorkflowError(_("Only an issued document can be withdrawn."))
@@ -655,7 +655,7 @@ def _withdraw(doc: Document, actor, reason: str, now, replaced=False) -> Documen
     locked.voided_at = now
     locked.void_reason = reason[:500]
     locked.save()
-    _event(locked, A.REPLACED if replaced else A.WITHDRAW, actor, from_status, reason)
+    _event(locked, A.REPLACED if replaced is not None else A.WITHDRAW, actor, from_status, reason)
     for recipient in locked.recipients.select_related("copy"):
         if recipient.copy_id:
             copy = cases.lock(recipient.copy)
@@ -665,6 +665,8 @@ def _withdraw(doc: Document, actor, reason: str, now, replaced=False) -> Documen
                 copy.save()
                 _event(copy, A.CANCEL, wf.SENDER, copy_from, reason)
         _status(recipient, StatusCode.WITHDRAWN, reason, actor)
+    document_id, replaced_by = locked.pk, replaced.pk if replaced is not None else None
+    transaction.on_commit(lambda: signals.send_withdrawn(document_id, replaced_by))
     return locked
 
 

@@ -257,11 +257,15 @@ def _int(value, default=0, low=0, high=10**9) -> int:
     return min(max(number, low), high)
 
 
+FIRST_YEAR, LAST_YEAR = 1945, 2100  # dates outside these are typing errors (and overflow a day later)
+
+
 def _date(value):
     try:
-        return date.fromisoformat(str(value or "").strip()[:10]) if value else None
+        day = date.fromisoformat(str(value or "").strip()[:10]) if value else None
     except ValueError:
         return None
+    return day if day is None or FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def search_view(request, model_admin):

@@ -124,3 +124,27 @@ def test_a_scan_goes_to_ocr_and_tesseract_reads_vietnamese(office):
     record.refresh_from_db()
     assert "TIẾP DÂN" in record.text.upper()
     assert selectors.search(office.clerk, "lich tiep dan").filter(pk=doc.pk).exists()
+
+
+def test_search_finds_the_newest_matches_first_and_within_a_period(office, monkeypatch):
+    """The slices of ids (selectors.search): a match older than the row-by-row slices is found through
+    the word index, a period starts from its own ids, and the newest matches come first."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from documents.models import Document
+
+    monkeypatch.setitem(selectors.ID_WINDOWS, True, (1, 1))  # tiny slices: the word index is reached
+    with time_machine.travel(timezone.now() - timedelta(days=400)):
+        old = flows.issued(office, summary="Kế hoạch nạo vét kênh rạch năm trước", units=[])
+    for i in range(4):
+        flows.issued(office, summary=f"Báo cáo số {i}", units=[])
+    newer = flows.issued(office, summary="Kế hoạch nạo vét kênh rạch năm nay", units=[])
+    found = [d.pk for d in selectors.search(office.leader, "nao vet kenh", direction="out")]
+    assert sorted(found) == sorted([old.pk, newer.pk])
+    then = Document.objects.get(pk=old.pk).created_at.date()
+    period = selectors.search(office.leader, "nao vet kenh", start=then, end=then)
+    assert [d.pk for d in period] == [old.pk]
+    assert not selectors.search(office.leader, "nao vet kenh", start=then + timedelta(days=500)).exists()

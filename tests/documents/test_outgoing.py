@@ -120,3 +120,45 @@ def test_replacement_withdraws_the_old_one_on_issue(office):
     services.issue_document(new, office.clerk)
     old.refresh_from_db()
     assert old.status == S.WITHDRAWN and "02/QĐ-UBND" in old.void_reason
+
+
+def test_other_apps_are_told_after_the_commit_of_every_issue_and_withdrawal(
+    office, django_capture_on_commit_callbacks
+):
+    """The hook the website's legal library uses: documents.signals, after the commit, never before."""
+    from documents import signals
+
+    heard = []
+
+    def issued(sender, document_id, public, notation, **kwargs):
+        heard.append(("issued", document_id, public, notation))
+
+    def withdrawn(sender, document_id, public, notation, reason, replaced_by, **kwargs):
+        heard.append(("withdrawn", document_id, public, notation, reason, replaced_by))
+
+    def broken(sender, **kwargs):
+        raise RuntimeError("a receiver that fails never undoes the issue")
+
+    signals.document_issued.connect(issued)
+    signals.document_issued.connect(broken)
+    signals.document_withdrawn.connect(withdrawn)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            doc = flows.issued(office, public=True)
+            assert heard == []  # nothing before the commit
+        assert heard == [("issued", doc.pk, True, "01/QĐ-UBND")]
+        with django_capture_on_commit_callbacks(execute=True):
+            new = flows.issued(office, replaces=doc, public=True)
+        # The replacement's issue withdraws the old one in the same transaction.
+        assert heard[-2:] == [
+            ("withdrawn", doc.pk, True, "01/QĐ-UBND", "Replaced by 02/QĐ-UBND.", new.pk),
+            ("issued", new.pk, True, "02/QĐ-UBND"),
+        ]
+        with django_capture_on_commit_callbacks(execute=True):
+            services.withdraw_document(new, office.leader, "Ban hành sai thể thức")
+        assert heard[-1] == ("withdrawn", new.pk, True, "02/QĐ-UBND", "Ban hành sai thể thức", None)
+        assert list(services.public_documents()) == []
+    finally:
+        signals.document_issued.disconnect(issued)
+        signals.document_issued.disconnect(broken)
+        signals.document_withdrawn.disconnect(withdrawn)
