@@ -19,8 +19,7 @@ twice queues nothing twice; a moved deadline reminds again, once.
 
 from __future__ import annotations
 
-from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, Value
-from django.db.models.functions import Now
+from django.db.models import F, Q
 
 from documents.models import Assignment, DocumentNotice
 from documents.selectors import due_soon_q, overdue_q
@@ -32,24 +31,16 @@ COLUMNS = (*outbox.COLUMNS, "document_id", "assignment_id")
 
 
 def _rows(assignments, kind: str, key, recipient: str):
-    queued = DocumentNotice.objects.filter(key=OuterRef("n_key"))
-    rows = (
-        assignments.annotate(
-            n_key=key,
-            n_kind=text(kind),
-            n_recipient=Value("", output_field=CharField()),
-            n_user=F(recipient),
-            n_created=Now(),
-            n_attempts=Value(0, output_field=IntegerField()),
-            n_error=Value("", output_field=CharField()),
-            n_document=F("document_id"),
-            n_assignment=F("pk"),
-        )
-        .filter(~Exists(queued))
-        .order_by("deadline", "pk")
+    return outbox.project(
+        DocumentNotice,
+        assignments,
+        kind,
+        key,
+        recipient,
+        "deadline",
+        document=F("document_id"),
+        assignment=F("pk"),
     )
-    names = ["n_key", "n_kind", "n_recipient", "n_user", "n_created", "n_attempts", "n_error", "n_document"]
-    return outbox.limit_rows(rows.values_list(*names, "n_assignment"))
 
 
 def _leaders(prefix: str) -> Q:

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, Value
-from django.db.models.functions import Now
+from django.db.models import F, IntegerField, Q, Value
 
 from feedback.models import Assignment, Notification, Report, ReportStatus
 from feedback.selectors import due_soon_q, overdue_q
@@ -32,24 +31,9 @@ COLUMNS = (*outbox.COLUMNS, "report_id", "assignment_id")
 
 
 def _rows(queryset, kind: str, key, recipient: str, report: str, assignment, order: str):
-    queued = Notification.objects.filter(key=OuterRef("n_key"))
-    rows = (
-        queryset.annotate(
-            n_key=key,
-            n_kind=text(kind),
-            n_recipient=Value("", output_field=CharField()),
-            n_user=F(recipient),
-            n_created=Now(),
-            n_attempts=Value(0, output_field=IntegerField()),
-            n_error=Value("", output_field=CharField()),
-            n_report=F(report),
-            n_assignment=assignment,
-        )
-        .filter(~Exists(queued))
-        .order_by(order, "pk")
+    return outbox.project(
+        Notification, queryset, kind, key, recipient, order, report=F(report), assignment=assignment
     )
-    names = ["n_key", "n_kind", "n_recipient", "n_user", "n_created", "n_attempts", "n_error", "n_report"]
-    return outbox.limit_rows(rows.values_list(*names, "n_assignment"))
 
 
 def _leaders(prefix: str) -> Q:

@@ -27,8 +27,7 @@ date) and ``dossier_status_due_cov``.
 
 from __future__ import annotations
 
-from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, Value
-from django.db.models.functions import Now
+from django.db.models import F, Q
 
 from onestop.models import IN_PROCESS_STATUSES, DossierStep, Notification
 from onestop.selectors import due_soon_window, step_due_soon_q, step_overdue_q
@@ -42,24 +41,9 @@ COLUMNS = (*outbox.COLUMNS, "dossier_id", "step_id")
 
 def _reminders(steps, kind: str, key, recipient: str, order: str):
     """Project the step queryset onto the outbox columns (``COLUMNS`` order), new keys only."""
-    queued = Notification.objects.filter(key=OuterRef("n_key"))
-    rows = (
-        steps.annotate(
-            n_key=key,
-            n_kind=text(kind),
-            n_recipient=Value("", output_field=CharField()),
-            n_user=F(recipient),
-            n_created=Now(),
-            n_attempts=Value(0, output_field=IntegerField()),
-            n_error=Value("", output_field=CharField()),
-            n_dossier=F("dossier_id"),
-            n_step=F("pk"),
-        )
-        .filter(~Exists(queued))
-        .order_by(order, "pk")
+    return outbox.project(
+        Notification, steps, kind, key, recipient, order, dossier=F("dossier_id"), step=F("pk")
     )
-    names = ["n_key", "n_kind", "n_recipient", "n_user", "n_created", "n_attempts", "n_error", "n_dossier"]
-    return outbox.limit_rows(rows.values_list(*names, "n_step"))
 
 
 def _leaders(prefix: str = "unit__staff__"):

@@ -41,8 +41,8 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.db import connection, models, transaction
-from django.db.models import CharField, F, Func, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import CharField, Exists, F, Func, IntegerField, OuterRef, Value
+from django.db.models.functions import Cast, Concat, Now
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -128,6 +128,34 @@ def text(value: str) -> Value:
 def limit_rows(rows):
     """At most ``OUTBOX_QUEUE_LIMIT`` rows of one kind per sweep (a backlog queues over several)."""
     return rows[: _setting("OUTBOX_QUEUE_LIMIT", 2000)]
+
+
+def project(model: type[OutboxMessage], queryset, kind: str, key, recipient: str, order: str, **links):
+    """Project ``queryset`` onto the outbox columns, new keys only, oldest deadline first.
+
+    Each row becomes one message of ``kind`` for the user in column ``recipient``, under the
+    key expression ``key`` (a known key is skipped, so a sweep queues each reminder once);
+    ``links`` are the app's own columns after the kernel's (``COLUMNS`` order), each an
+    expression, e.g. ``dossier=F("dossier_id"), step=F("pk")``. At most ``limit_rows``.
+    """
+    queued = model.objects.filter(key=OuterRef("n_key"))
+    extra = {f"n_{name}": value for name, value in links.items()}
+    rows = (
+        queryset.annotate(
+            n_key=key,
+            n_kind=text(kind),
+            n_recipient=Value("", output_field=CharField()),
+            n_user=F(recipient),
+            n_created=Now(),
+            n_attempts=Value(0, output_field=IntegerField()),
+            n_error=Value("", output_field=CharField()),
+            **extra,
+        )
+        .filter(~Exists(queued))
+        .order_by(order, "pk")
+    )
+    names = ["n_key", "n_kind", "n_recipient", "n_user", "n_created", "n_attempts", "n_error", *extra]
+    return limit_rows(rows.values_list(*names))
 
 
 def insert(model: type[OutboxMessage], rows, columns: tuple[str, ...]) -> int:
