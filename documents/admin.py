@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 from datetime import timedelta
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
@@ -36,7 +37,7 @@ from documents.models import (
     SigningAuthority,
 )
 from portal.admin import AuditedAdminMixin, BoundedCountPaginator, ReadOnlyAdminMixin
-from portal.admin_actions import ActionSpec, CaseAdminMixin, with_note
+from portal.admin_actions import ActionSpec, CaseAdminMixin, admin_view, with_note
 
 A = wf.DocumentAction
 
@@ -244,10 +245,7 @@ class DocumentAdmin(CaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     # --- pages -------------------------------------------------------------------------
 
     def get_urls(self):
-        wrap = self.admin_site.admin_view
-
-        def view(function):
-            return wrap(lambda request, *args, **kwargs: function(request, self, *args, **kwargs))
+        view = partial(admin_view, self)
 
         info = "documents_document"
         return [

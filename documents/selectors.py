@@ -7,7 +7,6 @@ open assignments) and used by the queues, the admin and the reminders.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,7 +26,7 @@ from documents.models import (
     DocumentEvent,
     DocumentStatus,
 )
-from portal import roles, workdays
+from portal import cases, roles, workdays
 from portal.scoping import visible_unit_ids
 from portal.text import tsquery
 
@@ -161,16 +160,11 @@ def queue_counts(user) -> dict[str, int]:
     return counts
 
 
-@dataclass(frozen=True)
-class Queue:
-    key: str
-    label: str
-    count: int
+Queue = cases.Queue
 
 
 def queues(user) -> list[Queue]:
-    counts = queue_counts(user)
-    return [Queue(key, label, counts[key]) for key, label in QUEUE_LABELS.items()]
+    return cases.queue_list(QUEUE_LABELS, queue_counts(user))
 
 
 # --- search -----------------------------------------------------------------------------------

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import admin
 from django.contrib.admin import ShowFacets
 from django.db.models import Q
@@ -35,7 +37,7 @@ from onestop.models import (
 from onestop.views import staff
 from portal import pagecache
 from portal.admin import AuditedAdminMixin, BoundedCountPaginator, ReadOnlyAdminMixin
-from portal.admin_actions import CaseAdminMixin
+from portal.admin_actions import CaseAdminMixin, admin_view
 from portal.text import money
 
 # --- the catalogue -------------------------------------------------------------------
@@ -349,10 +351,7 @@ class DossierAdmin(CaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     # --- pages -------------------------------------------------------------------------
 
     def get_urls(self):
-        wrap = self.admin_site.admin_view
-
-        def view(function):
-            return wrap(lambda request, *args, **kwargs: function(request, self, *args, **kwargs))
+        view = partial(admin_view, self)
 
         info = "onestop_dossier"
         return [

@@ -10,7 +10,6 @@ public page, and its status and history in plain words.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.cache import cache
@@ -26,7 +25,7 @@ from onestop.models import (
     OnlineClass,
     Service,
 )
-from portal import roles, workdays
+from portal import cases, roles, workdays
 from portal.models import Unit, UnitKind
 from portal.scoping import visible_unit_q
 from portal.text import natural_key
@@ -227,16 +226,11 @@ def unit_counts(user) -> dict[int, int]:
     return {row["unit_id"]: row["n"] for row in rows}
 
 
-@dataclass(frozen=True)
-class Queue:
-    key: str
-    label: str
-    count: int
+Queue = cases.Queue
 
 
 def queues(user) -> list[Queue]:
-    counts = queue_counts(user)
-    return [Queue(key, label, counts[key]) for key, label in QUEUE_LABELS.items()]
+    return cases.queue_list(QUEUE_LABELS, queue_counts(user))
 
 
 # --- search ------------------------------------------------------------------------

@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import admin
 from django.contrib.admin import ShowFacets
 from django.template.response import TemplateResponse
@@ -32,7 +34,7 @@ from personnel.models import (
 )
 from portal import roles
 from portal.admin import AuditedAdminMixin, BoundedCountPaginator, ReadOnlyAdminMixin
-from portal.admin_actions import ActionSpec, CaseAdminMixin, with_note
+from portal.admin_actions import ActionSpec, CaseAdminMixin, admin_view, with_note
 from portal.forms import NoteForm, RequiredNoteForm
 
 
@@ -127,10 +129,7 @@ class PersonnelFileAdmin(admin.ModelAdmin):
         return file
 
     def get_urls(self):
-        wrap = self.admin_site.admin_view
-
-        def view(function):
-            return wrap(lambda request, *args, **kwargs: function(request, self, *args, **kwargs))
+        view = partial(admin_view, self)
 
         info = "personnel_personnelfile"
         return [

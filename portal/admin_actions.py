@@ -51,6 +51,14 @@ def with_note(call) -> Callable[[Any, Any, dict], Any]:
     return lambda case, user, data: call(case, user, data.get("note", ""))
 
 
+def admin_view(model_admin, function) -> Callable:
+    """``function(request, model_admin, *args)`` behind the admin's log-in and permission check,
+    for a ModelAdmin's extra URLs: ``view = partial(admin_view, self)`` in ``get_urls``."""
+    return model_admin.admin_site.admin_view(
+        lambda request, *args, **kwargs: function(request, model_admin, *args, **kwargs)
+    )
+
+
 class CaseAdminMixin:
     """Workflow buttons and action pages for a ModelAdmin whose queryset is scoped."""
 

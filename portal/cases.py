@@ -157,3 +157,17 @@ def watch_case(model, *parts) -> None:
         uid = f"watch_case:{part._meta.label_lower}"
         post_save.connect(handler, sender=part, weak=False, dispatch_uid=uid + ":save")
         post_delete.connect(handler, sender=part, weak=False, dispatch_uid=uid + ":delete")
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One of a staff member's work queues, with its count (the admin home and list tabs)."""
+
+    key: str
+    label: str
+    count: int
+
+
+def queue_list(labels: dict, counts: dict) -> list[Queue]:
+    """The queues in ``labels`` order with their ``counts``."""
+    return [Queue(key, label, counts[key]) for key, label in labels.items()]

@@ -237,14 +237,6 @@ def rendering_for_cache(request) -> bool:
     return getattr(request, "_pagecache_rendering", False)
 
 
-def _forget_process_caches() -> None:
-    """A miss renders from the database, not from a process's minute-old copies."""
-    from portal import models, workdays
-
-    models._site_profile_cache.clear()
-    workdays.clear_cache()
-
-
 def _answer(request, content: bytes, content_type: str) -> HttpResponse:
     if CSRF_PLACEHOLDER.encode() in content:
         content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
@@ -272,7 +264,8 @@ def _serve(request, view, args, kwargs, names: tuple[str, ...], scope: list[str]
     if hit is not None:
         content_type, _sep, content = hit.partition(b"\n")
         return _answer(request, content, content_type.decode())
-    _forget_process_caches()
+    # The calendar and site profile copies need no refresh here: portal.versioned checks
+    # them against their shared version at every use.
     session = getattr(request, "session", None)
     before = dict(session.items()) if session is not None else None
     request._pagecache_rendering = True
