@@ -8,18 +8,18 @@ are scoped to the units the official sees (``portal.scoping.visible_to``).
 
 from __future__ import annotations
 
-# Editors manage tags in Wagtail (/cms/); django-taggit's own admin page (a raw list of tagged
-# items over every content type) is not for officials.
-import taggit.admin  # noqa: E402,F401  (registers Tag first, so it can be taken off)
+import taggit.admin  # noqa: F401  (registers Tag first, so that it can be taken off below)
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag  # noqa: E402
+from taggit.models import Tag
 
 from portal.scoping import visible_to
 from website import services
 from website.models import LegalDocument, LegalField, LegalStatus, Meeting, MeetingFile, MeetingSite
 
+# Editors manage tags in Wagtail (/cms/); django-taggit's own admin page (a raw list of tagged
+# items over every content type) is not for officials.
 if admin.site.is_registered(Tag):
     admin.site.unregister(Tag)
 
