@@ -49,14 +49,33 @@ NOT_PAGES = {
     "feedback:request",
     "feedback:token",
     "feedback:api_not_found",
+    "cms_login",  # a redirect to the staff log-in
+    "sitemap",
+    "website:robots",
+    "website:news_rss",
+    "website:news_atom",
+    "website:legal_rss",
+    "website:legal_atom",
+    "website:legal_file",
+    "website:media",
+    "website:report",  # a back-office page under /admin/
+    "wagtailcore_login",  # Wagtail's page-privacy forms: no page is restricted that way
+    "wagtailcore_authenticate_with_password",
+    "wagtaildocs_authenticate_with_password",
+    "wagtaildocs_serve",  # attachments (files)
 }
+
+# Public pages measured at 360 px by the website's own journeys (tests/browser/test_website.py),
+# with the articles and issued documents those journeys make: an article, the news index and a
+# section (Wagtail's page view), a legal document's page.
+COVERED_BY_WEBSITE_JOURNEYS = {"wagtail_serve", "website:legal_detail"}
 
 
 def _public_url_names(patterns=None, namespace=None):
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
             ns = pattern.namespace or namespace
-            if ns != "admin":
+            if ns != "admin" and not str(pattern.pattern).startswith("cms/"):  # back offices
                 yield from _public_url_names(pattern.url_patterns, ns)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield f"{namespace}:{pattern.name}" if namespace else pattern.name
@@ -109,6 +128,10 @@ def _pages(cast) -> tuple[dict[str, str], object]:
         "feedback:stats": reverse("feedback:stats"),
         "feedback:report": reverse("feedback:report", args=[report.code]) + f"?k={key}",
         "feedback:submitted": reverse("feedback:submitted", args=[report.code]),
+        "website:library": reverse("website:library"),
+        "website:schedule": reverse("website:schedule"),
+        "website:meetings": reverse("website:meetings"),
+        "website:search": reverse("website:search") + "?q=khai+sinh",
         "not found": "/khong-co-trang-nay/",
     }, waiting
 
@@ -122,7 +145,7 @@ def _clean_limits():
 
 def test_every_public_page_is_in_the_list(cast):
     pages, _dossier = _pages(cast)
-    assert set(_public_url_names()) - NOT_PAGES - set(pages) == set()
+    assert set(_public_url_names()) - NOT_PAGES - COVERED_BY_WEBSITE_JOURNEYS - set(pages) == set()
 
 
 def test_every_public_page_fits_a_360px_phone(browser, live_server, cast):
