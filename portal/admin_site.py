@@ -34,6 +34,8 @@ class StrictChangeList(ChangeList):
         filters = super().get_filters(request)
         remaining = filters[2]
         allowed = self._raw_id_lookups()
+        if self.date_hierarchy:  # the bounds Django makes of a checked year / month / day
+            allowed |= {f"{self.date_hierarchy}__gte", f"{self.date_hierarchy}__lt"}
         unknown = sorted(key for key in remaining if key not in allowed)
         if unknown:
             raise DisallowedModelAdminLookup(f"Filtering by {', '.join(unknown)} not allowed")
