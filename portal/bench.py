@@ -63,7 +63,12 @@ def bench_database(name: str) -> str:
 
 
 def run_inner(command: str, database: str, args: Iterable[str], echo: Callable[[str], None]) -> dict:
-    """Run ``manage.py <command> --inner <args>`` against ``database``; return its JSON result."""
+    """Run ``manage.py <command> --inner <args>`` against ``database``; return its JSON result.
+
+    The static files are collected first: the inner run renders pages through production's
+    hashed-name storage, which knows only collected files.
+    """
+    _collect_static()
     env = {
         **os.environ,
         "DATABASE_URL": bench_database(database),
