@@ -407,7 +407,7 @@ def start_payment(dossier: Dossier) -> Payment:
         return pending
     return Payment.objects.create(
         dossier=locked,
-        txn_ref=f"{locked.pk}{timezone.now():%H%M%S}{secrets.randbelow(1000):03d}",
+        txn_ref=f"{locked.pk}{timezone.now():%H%M%S}{secrets.randbelow(10**9):09d}",
         amount=locked.fee_amount,
     )
 
