@@ -352,6 +352,9 @@ def register_dossiers(user, unit: Unit, start: date, end: date, limit: int):
 # signed-in citizen account also sees the dossiers filed with it.
 
 SESSION_KEY = "dossiers"
+#: The codes of the dossiers in SESSION_KEY (code -> id), so the status page finds a proven
+#: dossier from the session alone, without a query, before its cached page.
+SESSION_CODES = "dossier_codes"
 SESSION_LIMIT = 50  # dossiers remembered per browser session
 
 S = DossierStatus
@@ -417,7 +420,17 @@ ACTIVE_STEP = Prefetch(
 def remember(request, dossier: Dossier) -> None:
     """The browser has proven it knows this dossier (filed it, or looked it up)."""
     ids = [i for i in request.session.get(SESSION_KEY, []) if i != dossier.pk]
-    request.session[SESSION_KEY] = [*ids, dossier.pk][-SESSION_LIMIT:]
+    ids = request.session[SESSION_KEY] = [*ids, dossier.pk][-SESSION_LIMIT:]
+    codes = {c: pk for c, pk in request.session.get(SESSION_CODES, {}).items() if pk in ids}
+    request.session[SESSION_CODES] = {**codes, dossier.code: dossier.pk}
+
+
+def proven_id(request, code: str) -> int | None:
+    """The id of the dossier with this code if this browser proved it knows it (looked it up
+    or filed it), from the session alone; None otherwise (a citizen's own dossiers, proven by
+    their account, are not in it: :func:`proven_ids` checks those)."""
+    pk = request.session.get(SESSION_CODES, {}).get(code)
+    return pk if pk is not None and pk in request.session.get(SESSION_KEY, []) else None
 
 
 def proven(request, dossier: Dossier) -> bool:

@@ -1,4 +1,9 @@
-from csp.middleware import CSPMiddleware
+from dataclasses import asdict
+
+from csp.constants import HEADER
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
+from django.conf import settings
 from django.core.exceptions import BadRequest
 
 from portal.audit import RequestInfo, client_ip, current_request
@@ -32,7 +37,6 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
         from django.utils import translation
 
         code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
@@ -129,11 +133,43 @@ class PortalCSPMiddleware(CSPMiddleware):
     # The Django admin and Wagtail's editorial admin (website/, at /cms/).
     ADMIN_PREFIX = ("/admin/", "/cms/")
 
+    #: Response attributes by which a view changes its policy (django-csp's decorators).
+    PER_VIEW = (
+        "_csp_config", "_csp_update", "_csp_replace", "_csp_exempt",
+        "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro", "_csp_exempt_ro",
+    )  # fmt: skip
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self._built: dict[tuple[bool, int], str] = {}
+
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if request.path.startswith(self.ADMIN_PREFIX) and parts.update is None:
             parts.update = {"style-src": ["'unsafe-inline'"]}
         return parts
+
+    def process_response(self, request, response):
+        """The policy is the same for every page of a kind (no nonce, no report-only policy):
+        built once per process for the public site and once for the back office, not per
+        request. A view that changes it, or a request that used a nonce, gets django-csp's
+        own processing."""
+        if (
+            getattr(request, "_csp_nonce", None) is not None
+            or any(hasattr(response, name) for name in self.PER_VIEW)
+            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            or (settings.CONTENT_SECURITY_POLICY or {}).get("EXCLUDE_URL_PREFIXES")
+            or settings.DEBUG
+        ):
+            return super().process_response(request, response)
+        kind = (request.path.startswith(self.ADMIN_PREFIX), id(settings.CONTENT_SECURITY_POLICY))
+        policy = self._built.get(kind)
+        if policy is None:
+            policy = self._built[kind] = build_policy(**asdict(self.get_policy_parts(request, response)))
+        if policy and HEADER not in response:
+            response[HEADER] = policy
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
 
 
 class TextGZipMiddleware:

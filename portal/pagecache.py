@@ -39,8 +39,9 @@ from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, get_resolver
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 #: Every page also depends on the site's branding (SiteProfile) and the public shell.
 SITE = "portal.site"
@@ -150,14 +151,17 @@ def watch_all_data() -> None:
 # --- whole pages ---------------------------------------------------------------------------
 
 
-def cacheable(request, params: Iterable[str] = ()) -> bool:
-    """Whether ``request`` may be answered from (and stored in) the shared page cache."""
+def cacheable(request, params: Iterable[str] | None = ()) -> bool:
+    """Whether ``request`` may be answered from (and stored in) the shared page cache
+    (``params`` None: whatever its query parameters)."""
     if request.method not in ("GET", "HEAD"):
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False
     if getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in request.COOKIES:
         return False
+    if params is None:
+        return True
     allowed = set(params)
     return all(key in allowed for key in request.GET)
 
@@ -223,11 +227,11 @@ def _fetch(names: tuple[str, ...], scope: list[str]) -> tuple[str | None, bytes 
     return None, None
 
 
-def _store(key: str, content: bytes, content_type: str, seconds: int) -> None:
+def _store(key: str, head: bytes, content: bytes, seconds: int) -> None:
     from redis.exceptions import RedisError
 
     try:
-        _redis().set(key, content_type.encode() + b"\n" + content, ex=seconds)
+        _redis().set(key, head + b"\n" + content, ex=seconds)
     except (RedisError, OSError):
         pass
 
@@ -237,10 +241,26 @@ def rendering_for_cache(request) -> bool:
     return getattr(request, "_pagecache_rendering", False)
 
 
-def _answer(request, content: bytes, content_type: str) -> HttpResponse:
+#: Headers a stored page keeps (the rest is added per response by the middleware around it).
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "X-Robots-Tag", "Link")
+
+
+def _head(response) -> bytes:
+    """The stored page's first line: the headers it keeps, ``name: value`` joined by tabs."""
+    kept = [f"{name}: {response[name]}" for name in KEPT_HEADERS if response.has_header(name)]
+    return "\t".join(kept).encode("latin-1", "replace")
+
+
+def _answer(request, head: bytes, content: bytes) -> HttpResponse:
     if CSRF_PLACEHOLDER.encode() in content:
         content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-    response = HttpResponse(content, content_type=content_type)
+    response = HttpResponse(content)
+    for line in head.decode("latin-1").split("\t"):
+        name, _sep, value = line.partition(": ")
+        if name:
+            response[name] = value
+    if "no-store" in response.get("Cache-Control", ""):
+        add_never_cache_headers(response)  # its Expires is of now, not of when it was stored
     patch_vary_headers(response, ("Cookie",))
     return response
 
@@ -259,11 +279,19 @@ def _storable(request, response, session_before: dict | None) -> bool:
     return True
 
 
+def _hit(request, hit: bytes) -> HttpResponse:
+    head, _sep, content = hit.partition(b"\n")
+    return _answer(request, head, content)
+
+
 def _serve(request, view, args, kwargs, names: tuple[str, ...], scope: list[str], seconds: int):
-    key, hit = _fetch(names, scope + _where(request))
+    fetched = getattr(request, "_pagecache_missed", None)
+    if fetched is not None:  # PageCacheMiddleware looked it up already: a miss
+        key, hit = fetched, None
+    else:
+        key, hit = _fetch(names, scope + _where(request))
     if hit is not None:
-        content_type, _sep, content = hit.partition(b"\n")
-        return _answer(request, content, content_type.decode())
+        return _hit(request, hit)
     # The calendar and site profile copies need no refresh here: portal.versioned checks
     # them against their shared version at every use.
     session = getattr(request, "session", None)
@@ -281,29 +309,108 @@ def _serve(request, view, args, kwargs, names: tuple[str, ...], scope: list[str]
                 CSRF_PLACEHOLDER.encode(), get_token(request).encode()
             )
         return response
-    content_type = response.get("Content-Type", "text/html; charset=utf-8")
-    _store(key, response.content, content_type, seconds)
-    return _answer(request, response.content, content_type)
+    head = _head(response)
+    _store(key, head, response.content, seconds)
+    return _answer(request, head, response.content)
 
 
-def cached_page(*names: str, params: Iterable[str] = (), seconds: int = PAGE_SECONDS):
+class PublicPage:
+    """How a public page is cached: the versions it depends on, the query parameters it
+    reads, how long it is kept and, for a page with figures that turn with the clock, the
+    length of the period after which it is rendered anew."""
+
+    def __init__(self, names: tuple[str, ...], params: tuple[str, ...], seconds: int, period: int):
+        self.names, self.params, self.seconds, self.period = (SITE, *names), params, seconds, period
+
+    def scope(self) -> list[str]:
+        scope = ["public"]
+        if self.period:
+            scope.append(str(int(time.time()) // self.period))
+        return scope
+
+    def fetch(self, request):
+        return _fetch(self.names, self.scope() + _where(request))
+
+
+def cached_page(*names: str, params: Iterable[str] = (), seconds: int = PAGE_SECONDS, period: int = 0):
     """Serve the decorated view's page from the cache to anonymous visitors (see the module doc).
 
     ``names``: the versions the page depends on; ``params``: the query
-    parameters it reads (a request with any other is rendered, not cached).
+    parameters it reads (a request with any other is rendered, not cached);
+    ``period``: seconds after which the page is rendered anew whatever the
+    versions (live figures recomputed that often).
+
+    The view (or the view its URL pattern resolves to, see :func:`serves`)
+    carries the page's :class:`PublicPage` as ``view.public_page``:
+    :class:`PageCacheMiddleware` answers hits before the rest of the stack.
     """
-    params = tuple(params)
+    page = PublicPage(tuple(names), tuple(params), seconds, period)
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not getattr(settings, "PAGE_CACHE", True) or not cacheable(request, params):
+            if not getattr(settings, "PAGE_CACHE", True) or not cacheable(request, page.params):
                 return view(request, *args, **kwargs)
-            return _serve(request, view, args, kwargs, (SITE, *names), ["public"], seconds)
+            return _serve(request, view, args, kwargs, page.names, page.scope(), page.seconds)
 
+        wrapper.public_page = page
         return wrapper
 
     return decorate
+
+
+def serves(cached_view):
+    """Mark the decorated view (a URL's view) as answering GET with ``cached_view``'s page, so
+    that :class:`PageCacheMiddleware` finds it (a view that also takes a POST, say)."""
+
+    def decorate(view):
+        view.public_page = cached_view.public_page
+        return view
+
+    return decorate
+
+
+class PageCacheMiddleware:
+    """Answer a cached public page before the rest of the stack (sign-in, two-factor,
+    messages, the views' own decorators), which a visitor without a session does not need.
+
+    Placed after the session, language, common and CSRF middleware (the page's key holds
+    the language; its CSRF token is the visitor's own, set as a cookie by the CSRF
+    middleware on the way out) and after the headers' middleware (security, CSP, frame
+    options), which add their headers to every answer. A miss goes on down the stack, and
+    the view renders and stores the page without asking Redis a second time.
+    """
+
+    #: Paths whose page is remembered per process (the URL resolver walks every pattern).
+    PATHS = 4096
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.pages: dict[tuple[str, str], PublicPage | None] = {}
+
+    def page(self, request) -> PublicPage | None:
+        where = (settings.ROOT_URLCONF, request.path_info)
+        if where in self.pages:
+            return self.pages[where]
+        try:
+            match = get_resolver().resolve(request.path_info)
+        except Resolver404:
+            match = None
+        if len(self.pages) >= self.PATHS:
+            self.pages.clear()
+        page = self.pages[where] = getattr(match.func, "public_page", None) if match else None
+        return page
+
+    def __call__(self, request):
+        if getattr(settings, "PAGE_CACHE", True) and cacheable(request, None):
+            page = self.page(request)
+            if page is not None and cacheable(request, page.params):
+                key, hit = page.fetch(request)
+                if hit is not None:
+                    return _hit(request, hit)
+                if key is not None:
+                    request._pagecache_missed = key
+        return self.get_response(request)
 
 
 def private_page(request, view, names: Iterable[str], seconds: int = PAGE_SECONDS):

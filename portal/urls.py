@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.shortcuts import redirect
 from django.urls import include, path
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import accounts, views
+from website import urls as website_urls
 from website import views as website_views
 from website.sitemaps import SITEMAPS
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("ngon-ngu/<str:code>/", views.switch_language, name="switch_language"),
     # Password reset by e-mail, for officials and citizens alike (the admin's
     # log-in page links to "admin_password_reset").
     path("tai-khoan/quen-mat-khau/", views.PasswordResetView.as_view(), name="admin_password_reset"),
@@ -38,7 +39,7 @@ urlpatterns = [
     path("cms/login/", lambda request: redirect("admin:login"), name="cms_login"),
     path("cms/", include(wagtailadmin_urls)),
     path("tai-lieu/", include(wagtaildocs_urls)),
-    path("tin-tuc/", include(wagtail_urls)),
+    path("tin-tuc/", include(website_urls.news_urlpatterns)),
     path("", include("onestop.urls")),
     path("", include("feedback.urls")),
 ]

@@ -9,25 +9,46 @@ class WebsiteConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_save
+        from wagtail.documents import get_document_model
+        from wagtail.images import get_image_model
         from wagtail.signals import page_published, page_unpublished
 
         from documents.signals import document_issued
-        from portal import roles
+        from feedback.models import Report
+        from portal import pagecache, roles
         from website import services, setup
-        from website.models import Article, LegalDocument, Meeting
+        from website.models import (
+            Article,
+            ArticleAttachment,
+            ArticleImage,
+            LegalDocument,
+            LegalField,
+            Meeting,
+            MeetingFile,
+            MeetingSite,
+            NewsIndexPage,
+            SectionPage,
+        )
 
         document_issued.connect(services.on_document_issued, dispatch_uid="website_library")
         page_published.connect(services.bump_home, dispatch_uid="website_home_published")
         page_unpublished.connect(services.bump_home, dispatch_uid="website_home_unpublished")
-        for model in (Article, LegalDocument, Meeting):
-            post_save.connect(services.bump_home, sender=model, dispatch_uid=f"website_home_{model.__name__}")
-        try:
-            from feedback.models import Report
-
-            post_save.connect(services.bump_home, sender=Report, dispatch_uid="website_home_feedback")
-        except ImportError:  # pragma: no cover - feedback is always installed here
-            pass
+        pagecache.watch(
+            services.PUBLISHED,
+            NewsIndexPage,
+            SectionPage,
+            Article,
+            ArticleImage,
+            ArticleAttachment,
+            LegalField,
+            LegalDocument,
+            Meeting,
+            MeetingSite,
+            MeetingFile,
+            get_image_model(),
+            get_document_model(),
+            Report,
+        )
         post_migrate.connect(setup.after_migrate, dispatch_uid="website_setup")
 
         extra = {

@@ -288,3 +288,14 @@ def site_search(text: str) -> dict:
         for r in public_reports(PublicFilters(q=q))[:GROUP_SIZE]  # feedback's own bounded search
     ]
     return {"q": q, "news": news, "legal": legal, "services": services, "feedback": feedback}
+
+
+def document_is_public(document_id: int) -> bool:
+    """Whether a CMS file (Wagtail document) is public: listed by a live article or by a
+    meeting that is not internal."""
+    from website.models import ArticleAttachment, MeetingFile
+
+    return (
+        ArticleAttachment.objects.filter(document_id=document_id, page__live=True).exists()
+        or MeetingFile.objects.filter(document_id=document_id, meeting__internal=False).exists()
+    )

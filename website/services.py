@@ -8,49 +8,40 @@
   per register entry).
 - ``set_legal_status``: an editor records that a document was amended,
   replaced or expired, with the link to the document that did it.
-- ``bump_home()``: the home page's cached fragments are keyed on a version
-  number every publishing write increments (Redis), so the next request
-  rebuilds them: a citizen never sees a stale list after a change.
+- ``bump_home()``: the public pages (home, news, library, schedule, search)
+  are kept whole for visitors without a session (``portal.pagecache``) and
+  their fragments for everyone else, under the version :data:`PUBLISHED`
+  that every publishing write moves on, so the next request rebuilds them: a
+  citizen never sees a stale list after a change.
 """
 
 from __future__ import annotations
 
 import logging
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import audit, workdays
+from portal import audit, pagecache, workdays
 from website.models import LegalDocument, LegalStatus
 
 log = logging.getLogger(__name__)
 
-HOME_VERSION_KEY = "website:home:version"
+#: The version of everything the public website shows (``portal.pagecache``): articles and their
+#: sections, images and attachments, the library, meetings, published feedback answers.
+PUBLISHED = "website.published"
 
 
-def home_version() -> int:
-    version = cache.get(HOME_VERSION_KEY)
-    if version is None:
-        version = int(timezone.now().timestamp() * 1000)
-        cache.add(HOME_VERSION_KEY, version, None)
-    return version
+def home_version() -> str:
+    return pagecache.version(PUBLISHED)
 
 
 def bump_home(**_kwargs) -> None:
-    """Invalidate the public pages' cached fragments: now, and again after the commit of the write
-    (a page rebuilt between the two from the old rows is dropped by the second bump)."""
-
-    def bump():
-        try:
-            cache.incr(HOME_VERSION_KEY)
-        except ValueError:
-            cache.set(HOME_VERSION_KEY, int(timezone.now().timestamp() * 1000), None)
-
-    bump()
-    transaction.on_commit(bump)
+    """Invalidate the public pages: now, and again after the commit of the write (a page rebuilt
+    between the two from the old rows is stored under a version nobody asks for again)."""
+    pagecache.bump(PUBLISHED)
 
 
 def on_document_issued(sender, document_id: int, public: bool, notation: str = "", **kwargs) -> None:

@@ -1,4 +1,5 @@
-from django.urls import path
+from django.urls import path, re_path
+from wagtail import urls as wagtail_urls
 
 from website import feeds, report_views, views
 
@@ -18,4 +19,10 @@ urlpatterns = [
     path("robots.txt", views.robots, name="robots"),
     path("media/<path:path>", views.media, name="media"),
     path("admin/bao-cao-chinh-phu-dien-tu/", report_views.report, name="report"),
+]
+
+#: Wagtail's front-end URLs (included at /tin-tuc/), its page view served from the page cache.
+news_urlpatterns = [
+    *(pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", "") != "wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, views.news_page, name="wagtail_serve"),
 ]

@@ -1,8 +1,10 @@
 """The public website's pages: home, legal library, schedules, site search, robots.txt, public images.
 
-Thin: reads come from ``website.selectors``; the home page's lists are
-rendered once per version (``website.services.home_version``, bumped by every
-publishing write) and kept in Redis.
+Thin: reads come from ``website.selectors``. The public pages are kept whole
+for visitors without a session (``portal.pagecache.cached_page``) under the
+version every publishing write moves on (``website.services.PUBLISHED``),
+with the catalogue's where they list services; for everyone else their lists
+are fragments kept under the same version.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
+from wagtail import views as wagtail_views
 
-from portal import links, workdays
+from onestop.apps import CATALOGUE
+from portal import links, pagecache, workdays
 from website import selectors, services
 from website.models import Category, LegalDocument, LegalField, LegalStatus
 
@@ -101,6 +105,12 @@ class HomeData:
         }
 
 
+#: What the library's filters and pages read from the address.
+LIBRARY_PARAMS = ("q", "loai", "co_quan", "tinh_trang", "linh_vuc", "tu_ngay", "den_ngay", "truoc")
+
+
+# The live figures turn with the clock: the page is rendered anew every FIGURES_SECONDS.
+@pagecache.cached_page(services.PUBLISHED, CATALOGUE, period=FIGURES_SECONDS)
 @require_GET
 def home(request):
     return render(
@@ -116,6 +126,12 @@ def home(request):
     )
 
 
+#: Wagtail's page view (news home, sections, articles), kept whole for visitors without a
+#: session; the query parameters are those of the news lists.
+news_page = pagecache.cached_page(services.PUBLISHED, params=("q", "truoc", "category"))(wagtail_views.serve)
+
+
+@pagecache.cached_page(services.PUBLISHED, params=LIBRARY_PARAMS)
 @require_GET
 def library(request):
     params = request.GET.copy()
@@ -161,6 +177,7 @@ def _issuers():
     return Unit.objects.filter(pk__in=ids).order_by("path").only("name")
 
 
+@pagecache.cached_page(services.PUBLISHED)
 @require_GET
 def legal_detail(request, pk: int):
     doc = get_object_or_404(
@@ -191,6 +208,7 @@ def legal_file(request, pk: int):
     return file_response(record.file, record.original_name, record.content_type, inline=True)
 
 
+@pagecache.cached_page(services.PUBLISHED, params=("tuan", "don_vi"))
 @require_GET
 def schedule(request):
     from portal.models import Unit, UnitKind
@@ -223,6 +241,7 @@ def schedule(request):
     )
 
 
+@pagecache.cached_page(services.PUBLISHED, CATALOGUE, params=("q",))
 @require_GET
 def search(request):
     return render(
@@ -237,6 +256,7 @@ def robots(request):
         "Disallow: /admin/",
         "Disallow: /cms/",
         "Disallow: /tra-cuu/",
+        "Disallow: /ngon-ngu/",
         "Disallow: /thanh-toan/",
         f"Sitemap: {links.absolute_url('/sitemap.xml')}",
         "",

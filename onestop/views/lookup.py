@@ -39,6 +39,7 @@ from onestop.selectors import (
     holding_unit,
     open_supplement,
     proven_dossier,
+    proven_id,
     proven_ids,
     public_history,
     public_status,
@@ -104,6 +105,7 @@ def _empty_form(request):
     return render(request, "onestop/lookup/form.html", {"form": form})
 
 
+@pagecache.serves(_empty_form)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def lookup(request):
@@ -192,11 +194,14 @@ def detail_context(request, dossier: Dossier, **forms) -> dict:
 def lookup_detail(request, code):
     """The status page: checked against the session's proof with two columns, then served
     from the cache kept per dossier version (every event, step, file or payment moves it on)."""
-    found = None
-    if code and len(code) <= 40:
-        found = Dossier.objects.filter(code=code).values_list("pk", "applicant_user_id").first()
-    if found is None or not proven_ids(request, *found):
-        return _to_form(code)
+    pk = proven_id(request, code) if code and len(code) <= 40 else None
+    if pk is None:  # not looked up in this browser: maybe the signed-in citizen's own
+        found = None
+        if code and len(code) <= 40:
+            found = Dossier.objects.filter(code=code).values_list("pk", "applicant_user_id").first()
+        if found is None or not proven_ids(request, *found):
+            return _to_form(code)
+        pk = found[0]
 
     def render_page(request):
         dossier = proven_dossier(request, code)
@@ -204,7 +209,7 @@ def lookup_detail(request, code):
             return _to_form(code)
         return render(request, "onestop/lookup/detail.html", detail_context(request, dossier))
 
-    versions = (case_version(Dossier, found[0]), CATALOGUE)
+    versions = (case_version(Dossier, pk), CATALOGUE)
     return pagecache.private_page(request, render_page, versions)
 
 

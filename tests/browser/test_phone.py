@@ -25,6 +25,7 @@ NOT_PAGES = {
     "healthz",
     "livez",
     "set_language",
+    "switch_language",
     "citizen_logout",
     "onestop:form",
     "onestop:lookup_supplement",

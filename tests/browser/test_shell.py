@@ -11,10 +11,14 @@ def test_home_page_and_language_switch(page, live_server):
     page.goto(live_server.url + "/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "vi")
-    page.get_by_label("Ngôn ngữ").select_option("en")
-    page.get_by_role("button", name="Đổi").click()
+    page.get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("link", name="Staff sign-in")).to_be_visible()
+    page.get_by_role("link", name="Public services").first.click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")  # the choice is kept
+    page.get_by_role("link", name="Tiếng Việt").click()
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    expect(page).to_have_url(re.compile(r"/dich-vu/$"))  # back on the page it was chosen on
 
 
 def test_home_page_has_no_accessibility_violations(page, live_server, axe_violations):

@@ -151,22 +151,43 @@ def test_pages_rendered_for_a_session_are_never_stored_nor_served_from_the_cache
 
 
 def test_the_csrf_token_of_a_cached_page_is_each_visitors_own(catalogue):
+    lookup = "/tra-cuu/"
     tokens = []
     for _ in range(2):
         visitor = DjangoClient(enforce_csrf_checks=True)
-        html = visitor.get(LIST).content.decode()
+        html = visitor.get(lookup).content.decode()
         assert pagecache.CSRF_PLACEHOLDER not in html
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
         tokens.append(token)
-        switched = visitor.post(
-            reverse("set_language"), {"language": "en", "next": LIST, "csrfmiddlewaretoken": token}
-        )
-        assert switched.status_code == 302  # the form on a cached page works (a wrong token is a 403)
-        assert "Public services" in visitor.get(LIST).content.decode()
+        answered = visitor.post(lookup, {"code": "", "secret": "", "csrfmiddlewaretoken": token})
+        assert answered.status_code == 200  # the form on a cached page works (a wrong token is a 403)
+        assert "is-invalid" in answered.content.decode()
     assert tokens[0] != tokens[1]
     stranger = DjangoClient(enforce_csrf_checks=True)
-    refused = stranger.post(reverse("set_language"), {"language": "en", "csrfmiddlewaretoken": tokens[0]})
+    refused = stranger.post(lookup, {"code": "", "secret": "", "csrfmiddlewaretoken": tokens[0]})
     assert refused.status_code == 403
+
+
+def test_a_page_without_a_form_mints_no_csrf_token_and_sets_no_cookie(catalogue):
+    for _ in range(2):  # rendered, then from the cache
+        response = DjangoClient().get(LIST)
+        assert response.status_code == 200
+        assert "csrfmiddlewaretoken" not in response.content.decode()
+        assert not response.cookies
+
+
+def test_the_language_links_switch_and_come_back_to_the_page(catalogue):
+    visitor = DjangoClient()
+    html = visitor.get(LIST, {"q": "khai sinh"}).content.decode()
+    link = re.search(r'href="(/ngon-ngu/en/\?next=[^"]+)"', html).group(1).replace("&amp;", "&")
+    switched = visitor.get(link)
+    assert switched.status_code == 302 and switched["Location"] == "/dich-vu/?q=khai+sinh"
+    assert switched.cookies["django_language"].value == "en"
+    assert '<html lang="en">' in visitor.get(switched["Location"]).content.decode()
+    assert "Dịch vụ công" in DjangoClient().get(LIST).content.decode()  # nobody else's page changed
+    for evil in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        assert visitor.get("/ngon-ngu/vi/", {"next": evil})["Location"] == "/"
+    assert visitor.get("/ngon-ngu/xx/").status_code == 404
 
 
 def test_unknown_query_parameters_are_rendered_not_cached(catalogue):
@@ -189,7 +210,7 @@ def test_redis_down_renders_the_page(catalogue, settings):
 def test_a_page_not_stored_still_carries_a_real_csrf_token(catalogue):
     visitor = DjangoClient()
     visitor.cookies["messages"] = message_cookie("Chỉ dành cho bạn")
-    html = queries_of(visitor, LIST)[1]
+    html = queries_of(visitor, "/tra-cuu/")[1]
     assert pagecache.CSRF_PLACEHOLDER not in html
     assert re.search(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"', html)
 
@@ -245,7 +266,9 @@ def test_the_status_page_is_kept_per_dossier_and_changes_after_each_event(cast, 
     with CaptureQueriesContext(connection) as ctx:
         again = citizen.get(url).content.decode()
     assert again.count(dossier.code) == first.count(dossier.code) > 0
-    assert len(ctx.captured_queries) <= 3  # session, proof: the page itself comes from the cache
+    assert len(ctx.captured_queries) <= 3  # the session at most: the page itself comes from the cache
+    # and the proof from the session (the code it looked up), not from the dossiers table
+    assert not [q for q in ctx.captured_queries if "onestop_dossier" in q["sql"]]
     assert "Bản vẽ thiếu chữ ký" not in again
     services.request_supplement(dossier, cast.officer, [{"name": "Bản vẽ", "reason": "Bản vẽ thiếu chữ ký"}])
     changed = citizen.get(url).content.decode()

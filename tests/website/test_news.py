@@ -191,3 +191,19 @@ def test_the_beat_task_publishes_due_articles(sections, chief):
     with time_machine.travel(timezone.now() + timedelta(hours=1)):
         publish_scheduled()
     assert Article.objects.get(pk=article.pk).live
+
+
+def test_an_attachment_is_public_once_its_article_is_live(sections, client, chief):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    from website.models import ArticleAttachment
+
+    document = get_document_model().objects.create(
+        title="ke-hoach", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="ke-hoach.pdf")
+    )
+    article = make_article(sections["thong-bao"], title="Kế hoạch tiếp công dân")
+    ArticleAttachment.objects.create(page=article, document=document, title="Kế hoạch")
+    assert client.get(document.url).status_code == 404  # a draft's file is not out before the draft
+    publish(article, chief)
+    assert client.get(document.url).status_code == 200

@@ -62,3 +62,46 @@ def test_demo_seed_fills_the_site_once(city, ward_a, client, make_user):
     assert Article.objects.filter(published_at__isnull=False).count() == len(demo.ARTICLES)
     assert "Thông báo lịch tiếp công dân tháng 12" in client.get("/").content.decode()
     assert Meeting.objects.filter(internal=False, online=True, sites__unit=ward_a).exists()
+
+
+def test_files_of_internal_meetings_drafts_and_loose_uploads_are_for_staff_only(city, client, make_user):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    from website.models import MeetingFile
+
+    Document = get_document_model()
+
+    def upload(title):
+        return Document.objects.create(
+            title=title, file=ContentFile(b"%PDF-1.4\n%%EOF\n", name=f"{title}.pdf")
+        )
+
+    start = timezone.make_aware(datetime(2026, 12, 2, 8, 0), workdays.TZ)
+    public = Meeting.objects.create(
+        unit=city, title="Hội nghị công khai", chaired_by="Chủ tịch", starts_at=start, location="Hội trường"
+    )
+    internal = Meeting.objects.create(
+        unit=city,
+        title="Họp nội bộ",
+        chaired_by="Chánh VP",
+        starts_at=start,
+        location="Phòng 2",
+        internal=True,
+    )
+    agenda = upload("chuong-trinh")
+    minutes = upload("bien-ban-noi-bo")
+    loose = upload("ban-nhap")
+    MeetingFile.objects.create(
+        meeting=public, kind=MeetingFile.Kind.AGENDA, title="Chương trình", document=agenda
+    )
+    MeetingFile.objects.create(
+        meeting=internal, kind=MeetingFile.Kind.MINUTES, title="Biên bản", document=minutes
+    )
+
+    assert client.get(agenda.url).status_code == 200
+    assert client.get(minutes.url).status_code == 404
+    assert client.get(loose.url).status_code == 404
+    client.force_login(make_user(unit=city))
+    assert client.get(minutes.url).status_code == 200
+    assert client.get(loose.url).status_code == 200
