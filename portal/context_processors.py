@@ -1,8 +1,12 @@
+from django.conf import settings
+
 from portal.models import SiteProfile
 
 
 def site(request):
-    return {"site": SiteProfile.current()}
+    # The language switch names each language in its own words (settings.LANGUAGES, in NFC),
+    # not translated into the page's language as Django's get_available_languages does.
+    return {"site": SiteProfile.current(), "language_links": settings.LANGUAGES}
 
 
 def csrf_placeholder(request):

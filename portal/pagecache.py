@@ -166,9 +166,35 @@ def cacheable(request, params: Iterable[str] | None = ()) -> bool:
     return all(key in allowed for key in request.GET)
 
 
+_code: str | None = None
+
+
+def code_version() -> str:
+    """A fingerprint of the code that renders pages (the project's Python files, templates,
+    compiled translations and pinned requirements), read once per process: a page stored by
+    one release is never served by another, and every node of a release computes the same."""
+    global _code
+    if _code is None:
+        import hashlib
+        from pathlib import Path
+
+        base = Path(settings.BASE_DIR)
+        roots = [p for p in sorted(base.iterdir()) if (p / "__init__.py").exists() and p.name != "tests"]
+        roots += [base / "templates", base / "locale"]
+        digest = hashlib.sha1((base / "requirements.txt").read_bytes())
+        for root in roots:
+            for path in sorted(root.rglob("*")):
+                if path.suffix in (".py", ".html", ".txt", ".xml", ".mo") and path.is_file():
+                    digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
+        _code = digest.hexdigest()[:16]
+    return _code
+
+
 def _where(request) -> list[str]:
-    """What every cached page varies on besides whose it is: database, language, day, host, path."""
+    """What every cached page varies on besides whose it is: the code, database, language, day,
+    host, path."""
     return [
+        code_version(),
         connection.settings_dict["NAME"] or "",  # two databases behind one Redis never mix
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         timezone.localdate().isoformat(),

@@ -295,3 +295,10 @@ def test_the_status_page_needs_each_browsers_own_proof_and_keeps_languages_apart
     citizen.cookies["django_language"] = "en"
     english = queries_of(citizen, url)[1]
     assert '<html lang="en">' in english and "Hồ sơ đang được giải quyết" not in english
+
+
+def test_a_page_stored_by_another_release_is_never_served(catalogue, monkeypatch):
+    assert queries_of(DjangoClient(), LIST)[0] > 0
+    assert queries_of(DjangoClient(), LIST)[0] == 0
+    monkeypatch.setattr(pagecache, "_code", "another-release")  # new templates or code deployed
+    assert queries_of(DjangoClient(), LIST)[0] > 0
