@@ -243,7 +243,9 @@ CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "portal",
+        # The database's name in every key: databases sharing one Redis (a developer's, the
+        # tests', the benchmarks') never read each other's pages, fragments or counts.
+        "KEY_PREFIX": f"portal:{DATABASES['default']['NAME']}",
         "OPTIONS": {
             "SOCKET_CONNECT_TIMEOUT": 0.5,
             "SOCKET_TIMEOUT": 0.5,
