@@ -151,19 +151,14 @@ def watch_all_data() -> None:
 # --- whole pages ---------------------------------------------------------------------------
 
 
-def cacheable(request, params: Iterable[str] | None = ()) -> bool:
-    """Whether ``request`` may be answered from (and stored in) the shared page cache
-    (``params`` None: whatever its query parameters)."""
+def anonymous(request) -> bool:
+    """A GET or HEAD with no session cookie and no message cookie: a visitor the shared page
+    cache may answer (if it also has only the query parameters the page reads)."""
     if request.method not in ("GET", "HEAD"):
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False
-    if getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in request.COOKIES:
-        return False
-    if params is None:
-        return True
-    allowed = set(params)
-    return all(key in allowed for key in request.GET)
+    return getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in request.COOKIES
 
 
 _code: str | None = None
@@ -346,7 +341,13 @@ class PublicPage:
     length of the period after which it is rendered anew."""
 
     def __init__(self, names: tuple[str, ...], params: tuple[str, ...], seconds: int, period: int):
-        self.names, self.params, self.seconds, self.period = (SITE, *names), params, seconds, period
+        self.names = (SITE, *names)
+        self.params = frozenset(params)
+        self.seconds, self.period = seconds, period
+
+    def reads(self, request) -> bool:
+        """Whether the request has only query parameters the page reads."""
+        return all(key in self.params for key in request.GET)
 
     def scope(self) -> list[str]:
         scope = ["public"]
@@ -375,7 +376,7 @@ def cached_page(*names: str, params: Iterable[str] = (), seconds: int = PAGE_SEC
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not getattr(settings, "PAGE_CACHE", True) or not cacheable(request, page.params):
+            if not getattr(settings, "PAGE_CACHE", True) or not (anonymous(request) and page.reads(request)):
                 return view(request, *args, **kwargs)
             return _serve(request, view, args, kwargs, page.names, page.scope(), page.seconds)
 
@@ -428,9 +429,9 @@ class PageCacheMiddleware:
         return page
 
     def __call__(self, request):
-        if getattr(settings, "PAGE_CACHE", True) and cacheable(request, None):
+        if getattr(settings, "PAGE_CACHE", True) and anonymous(request):
             page = self.page(request)
-            if page is not None and cacheable(request, page.params):
+            if page is not None and page.reads(request):
                 key, hit = page.fetch(request)
                 if hit is not None:
                     return _hit(request, hit)
