@@ -139,6 +139,21 @@ def timed(label: str, fn: Callable[[], object], samples: int, expect=(200,), che
     return Timing(statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)], queries)
 
 
+#: The label suffix of a page timed without the page cache.
+RENDERED = " (rendered, no page cache)"
+
+
+def timed_rendered(plan: dict[str, tuple[Callable[[], object], Callable | None]], samples: int) -> dict:
+    """Each page of ``plan`` (label: (request, check)) timed again with the page cache off: as a
+    visitor with a session, or the first one after a write, gets it."""
+    from django.test.utils import override_settings
+
+    with override_settings(PAGE_CACHE=False):
+        return {
+            label + RENDERED: timed(label, fn, samples, check=check) for label, (fn, check) in plan.items()
+        }
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, int(len(ordered) * share) - 1)]
