@@ -49,7 +49,18 @@ def _ok(response, *codes):
         response.success()
 
 
-class Official(HttpUser):
+class PortalUser(HttpUser):
+    """A user of one node (``self.node``): a GET there, its answer checked against ``codes``."""
+
+    abstract = True
+
+    def _get(self, path, name, *codes):
+        with self.client.get(self.node + path, name=name, catch_response=True, allow_redirects=False) as r:
+            _ok(r, *codes)
+            return r
+
+
+class Official(PortalUser):
     """An official of one site: the dashboard, the dossier list and its queues, dossiers, their files."""
 
     weight = int(os.environ.get("LOADTEST_OFFICIAL_WEIGHT", "9"))
@@ -67,10 +78,6 @@ class Official(HttpUser):
             self.client.cookies.set(
                 PLAN["session_cookie"], official["session"], domain=node.split("//")[1].split(":")[0]
             )
-
-    def _get(self, path, name, *codes):
-        with self.client.get(self.node + path, name=name, catch_response=True, allow_redirects=False) as r:
-            _ok(r, *codes)
 
     @task(2)
     def home(self):
@@ -104,7 +111,7 @@ class Official(HttpUser):
             self._get(f"/admin/onestop/dossier/{d['pk']}/file/{d['files'][0]}/", "staff: file download")
 
 
-class Citizen(HttpUser):
+class Citizen(PortalUser):
     """A citizen: the home page and catalogue, a service, filing a dossier, looking one up."""
 
     weight = int(os.environ.get("LOADTEST_CITIZEN_WEIGHT", "1"))
@@ -115,11 +122,6 @@ class Citizen(HttpUser):
         self.node = random.choice(NODES)
         self.ip = f"198.51.{random.randrange(256)}.{random.randrange(1, 255)}"
         self.client.headers["X-Forwarded-For"] = self.ip
-
-    def _get(self, path, name, *codes):
-        with self.client.get(self.node + path, name=name, catch_response=True, allow_redirects=False) as r:
-            _ok(r, *codes)
-            return r
 
     @task(3)
     def home(self):
