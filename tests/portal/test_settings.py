@@ -98,3 +98,26 @@ def test_a_redis_outage_is_a_cache_miss_not_an_error(client, db, settings):
     }
     assert client.get("/").status_code == 200
     assert client.get("/thong-ke/").status_code == 200
+
+
+def test_code_only_commands_run_without_the_servers_settings():
+    """``manage.py makemigrations --check`` reads the models only: no SECRET_KEY, database or Redis needed
+    (a command that touches data still stops at once without them)."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DEBUG")
+    }
+    check = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=BASE, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stderr
+    assert "No changes detected" in check.stdout
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--check"],
+        cwd=BASE, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert (
+        migrate.returncode != 0
+        and "ImproperlyConfigured" in migrate.stderr
+        and "is not set." in migrate.stderr
+    )
