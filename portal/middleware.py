@@ -25,6 +25,15 @@ class RequestContextMiddleware:
             current_request.reset(token)
 
 
+def language_of(request) -> str:
+    """The language a request is answered in: the language cookie's, if it names one of
+    ``LANGUAGES``, else the city's (``LANGUAGE_CODE``)."""
+    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if code and any(code == known for known, _name in settings.LANGUAGES):
+        return code
+    return settings.LANGUAGE_CODE
+
+
 class LanguageMiddleware:
     """Vietnamese by default, English on request.
 
@@ -39,9 +48,7 @@ class LanguageMiddleware:
     def __call__(self, request):
         from django.utils import translation
 
-        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        if code not in dict(settings.LANGUAGES):
-            code = settings.LANGUAGE_CODE
+        code = language_of(request)
         translation.activate(code)
         request.LANGUAGE_CODE = code
         response = self.get_response(request)
@@ -68,12 +75,12 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._bad(request):
+        if self.bad(request):
             raise BadRequest("NUL byte in the request")
         return self.get_response(request)
 
     @staticmethod
-    def _bad(request) -> bool:
+    def bad(request) -> bool:
         if NUL in request.path_info or NUL in request.path:
             return True
         if _has_nul(request.GET):

@@ -13,11 +13,12 @@ Written once for every app:
 - **Pages.** ``@cached_page(*names)`` keeps a public page for visitors without a
   session; :func:`private_page` a page only a proven visitor reaches (a dossier's status
   page, per dossier version and signed-in user); :func:`cached_staff_page` an official's
-  own page, per session, under :data:`DATA`. Every key also holds the database, the
-  language, the day, the host and the full path. One Redis round trip per request (a Lua
-  script reads the versions, keys the page and reads it). The CSRF token is never cached:
-  a page is rendered with a placeholder that each response replaces with the visitor's
-  own token.
+  own page, per session, under :data:`DATA`. A page is kept in a slot whose key holds
+  the code and settings, the database, the language, the day, the host and the full path,
+  next to the versions it was rendered under; one Redis round trip per request (an MGET
+  of the versions and the slot) tells whether it is still the page of today's versions.
+  The CSRF token is never cached: a page is rendered with a placeholder that each
+  response replaces with the visitor's own token.
 
 Who gets a cached public page: a GET or HEAD with no session cookie and no message
 cookie (so never a signed-in official or citizen, nor anyone with a session holding a
@@ -29,6 +30,11 @@ page is rendered.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import secrets
+import string
+import threading
 import time
 from collections.abc import Iterable
 from functools import wraps
@@ -38,10 +44,11 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, get_resolver
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date
 
 #: Every page also depends on the site's branding (SiteProfile) and the public shell.
 SITE = "portal.site"
@@ -162,15 +169,50 @@ def anonymous(request) -> bool:
 
 
 _code: str | None = None
+#: Settings left out of the fingerprint: secrets (never hashed into a key anybody can read),
+#: where the data lives (the key holds the database's name already) and which module they
+#: came from.
+UNHASHED_SETTINGS = (
+    "SECRET",
+    "PASSWORD",
+    "KEY",
+    "TOKEN",
+    "DATABASES",
+    "CACHES",
+    "CREDENTIALS",
+    "SETTINGS_MODULE",
+)
+
+
+def _plain(value) -> str | None:
+    """A stable text for a setting's value made of plain data (the same in every process of a
+    release), or None for anything else (functions, classes, objects)."""
+    if value is None or isinstance(value, bool | int | float | str | bytes):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        parts = [_plain(item) for item in value]
+        return None if None in parts else "[" + ",".join(parts) + "]"
+    if isinstance(value, set | frozenset):
+        parts = [_plain(item) for item in value]
+        return None if None in parts else "{" + ",".join(sorted(parts)) + "}"
+    if isinstance(value, dict):
+        parts = [(_plain(k), _plain(v)) for k, v in value.items()]
+        return (
+            None
+            if any(None in pair for pair in parts)
+            else "{" + ",".join(f"{k}:{v}" for k, v in parts) + "}"
+        )
+    return None
 
 
 def code_version() -> str:
-    """A fingerprint of the code that renders pages (the project's Python files, templates,
-    compiled translations and pinned requirements), read once per process: a page stored by
-    one release is never served by another, and every node of a release computes the same."""
+    """A fingerprint of what renders pages and their headers: the project's Python files,
+    templates, compiled translations and pinned requirements, and the settings made of plain
+    data (HTTPS, the security policy, the languages...; not the secrets). Read once per
+    process: a page stored by one release, or under other settings, is never served by
+    another, and every node of a release with the same settings computes the same."""
     global _code
     if _code is None:
-        import hashlib
         from pathlib import Path
 
         base = Path(settings.BASE_DIR)
@@ -181,6 +223,11 @@ def code_version() -> str:
             for path in sorted(root.rglob("*")):
                 if path.suffix in (".py", ".html", ".txt", ".xml", ".mo") and path.is_file():
                     digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
+        for name in sorted(dir(settings)):
+            if name.isupper() and not any(word in name for word in UNHASHED_SETTINGS):
+                value = _plain(getattr(settings, name))
+                if value is not None:
+                    digest.update(f"\0{name}={value}".encode())
         _code = digest.hexdigest()[:16]
     return _code
 
@@ -199,20 +246,11 @@ def _where(request) -> list[str]:
     ]
 
 
-# One round trip to Redis per cached request: read the versions, make the page's key from
-# them (SHA-1 of versions and scope, computed by Redis), read the page. A missing version
-# answers 0 and is started by :func:`versions`.
-LOOKUP_SCRIPT = """
-local parts = {}
-for i, name in ipairs(KEYS) do
-  local value = redis.call('GET', name)
-  if not value then return {0, false} end
-  parts[i] = value
-end
-local key = ARGV[1] .. redis.sha1hex(table.concat(parts, '.') .. '\\n' .. ARGV[2])
-return {key, redis.call('GET', key)}
-"""
-_scripts: dict[int, object] = {}
+# One round trip to Redis per cached request: MGET the versions the page depends on and the
+# page's slot (its key is the SHA-1 of its scope: code, database, language, day, host, path,
+# whose). The slot holds the page with the versions it was rendered under; it is a hit only if
+# they are today's. A Lua script making the key from the versions on the server took a third
+# more of the round trip and twice Redis's time.
 
 
 def _redis():
@@ -225,34 +263,86 @@ def _redis():
         return None
 
 
-def _fetch(names: tuple[str, ...], scope: list[str]) -> tuple[str | None, bytes | None]:
-    """The page's key and its stored bytes (None if missing); (None, None) if Redis fails."""
+_made_keys: dict[tuple, tuple[list[str], str]] = {}
+
+
+def _keys(names: tuple[str, ...]) -> tuple[list[str], str]:
+    """The versions' full cache keys and the slots' key prefix (made once per process and
+    cache configuration: the cache's key function is not free)."""
+    where = (cache.key_prefix, cache.version, names)
+    made = _made_keys.get(where)
+    if made is None:
+        made = ([cache.make_key(_version_key(name)) for name in names], cache.make_key("pagecache:page:"))
+        _made_keys[where] = made
+    return made
+
+
+_own = threading.local()
+
+
+def _connection(client):
+    """This thread's own connection for the look-up (made by the cache's pool, with its
+    address, timeouts and credentials, once per thread and process): taking one from the
+    pool and giving it back, with redis-py's bookkeeping, costs a sixth of the round trip."""
+    pool = client.connection_pool
+    conn = getattr(_own, "conn", None)
+    if conn is None or _own.pool is not pool or _own.pid != os.getpid():
+        conn = pool.make_connection()
+        _own.conn, _own.pool, _own.pid = conn, pool, os.getpid()
+    return conn
+
+
+def _mget(client, keys: list[str]) -> list:
+    """MGET on this thread's connection. A failure only makes a miss (the page is rendered);
+    the connection is dropped and made anew by the next look-up."""
+    from redis.exceptions import ConnectionError, TimeoutError
+
+    conn = _connection(client)
+    try:
+        conn.send_command("MGET", *keys)
+        return conn.read_response()
+    except (ConnectionError, TimeoutError, OSError):
+        conn.disconnect()
+        raise
+
+
+class Slot:
+    """Where a page is kept (``key``) and the versions it is valid for (``versions``)."""
+
+    __slots__ = ("key", "versions")
+
+    def __init__(self, key: str, versions: bytes):
+        self.key, self.versions = key, versions
+
+
+def _fetch(names: tuple[str, ...], scope: list[str]) -> tuple[Slot | None, bytes | None]:
+    """The page's slot and its stored bytes (None unless stored under the current versions);
+    (None, None) if Redis fails."""
     from redis.exceptions import RedisError
 
     client = _redis()
     if client is None:
         return None, None
-    script = _scripts.get(id(client))
-    if script is None:
-        script = _scripts[id(client)] = client.register_script(LOOKUP_SCRIPT)
-    keys = [cache.make_key(_version_key(name)) for name in names]
-    args = [cache.make_key("pagecache:page:"), "\n".join(scope).encode()]
+    keys, prefix = _keys(names)
+    slot_key = prefix + hashlib.sha1("\n".join(scope).encode()).hexdigest()
     try:
         for _attempt in range(2):
-            key, page = script(keys=keys, args=args)
-            if key != 0:
-                return key.decode(), page
+            *found, stored = _mget(client, [*keys, slot_key])
+            if None not in found:
+                current = b".".join(found) + b"\n"
+                hit = stored[len(current) :] if stored is not None and stored.startswith(current) else None
+                return Slot(slot_key, current), hit
             versions(*names)  # start the missing ones, then ask again
     except (RedisError, OSError):
         return None, None
     return None, None
 
 
-def _store(key: str, head: bytes, content: bytes, seconds: int) -> None:
+def _store(slot: Slot, head: bytes, content: bytes, seconds: int) -> None:
     from redis.exceptions import RedisError
 
     try:
-        _redis().set(key, head + b"\n" + content, ex=seconds)
+        _redis().set(slot.key, slot.versions + head + b"\n" + content, ex=seconds)
     except (RedisError, OSError):
         pass
 
@@ -262,28 +352,92 @@ def rendering_for_cache(request) -> bool:
     return getattr(request, "_pagecache_rendering", False)
 
 
-#: Headers a stored page keeps (the rest is added per response by the middleware around it).
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "X-Robots-Tag", "Link")
+# --- the visitor's CSRF token -------------------------------------------------------------------
+
+#: Django's CSRF alphabet (``django.middleware.csrf.CSRF_ALLOWED_CHARS``).
+CSRF_CHARS = string.ascii_letters + string.digits
+_CSRF_INDEX = {char: index for index, char in enumerate(CSRF_CHARS)}
+_CSRF_LENGTH = 32
 
 
-def _head(response) -> bytes:
-    """The stored page's first line: the headers it keeps, ``name: value`` joined by tabs."""
-    kept = [f"{name}: {response[name]}" for name in KEPT_HEADERS if response.has_header(name)]
+#: Bytes of the system's random source kept (``256 - 256 % 62``: those above would favour
+#: the first characters) and the character each stands for.
+_CSRF_LIMIT = 256 - 256 % len(CSRF_CHARS)
+_CSRF_TABLE = bytes(
+    ord(CSRF_CHARS[byte % len(CSRF_CHARS)]) if byte < _CSRF_LIMIT else 0 for byte in range(256)
+)
+_CSRF_DROPPED = bytes(range(_CSRF_LIMIT, 256))
+
+
+def _random_csrf_chars(count: int) -> str:
+    """``count`` characters of the CSRF alphabet, uniformly from the system's random source:
+    one read of it where Django's ``get_random_string`` makes one per character."""
+    out = b""
+    while len(out) < count:
+        out += secrets.token_bytes(count + 8).translate(_CSRF_TABLE, _CSRF_DROPPED)
+    return out[:count].decode("ascii")
+
+
+def csrf_token(request) -> str:
+    """``django.middleware.csrf.get_token``, made the same way (the secret of the visitor's
+    CSRF cookie, or a new one sent as the cookie, masked by a new random mask) at a fraction
+    of the cost: each answer from the page cache with a form in it needs one."""
+    secret = request.META.get("CSRF_COOKIE")
+    if secret is None:
+        secret = request.META["CSRF_COOKIE"] = _random_csrf_chars(_CSRF_LENGTH)
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # as get_token: sent again, renewed
+    mask = _random_csrf_chars(_CSRF_LENGTH)
+    size = len(CSRF_CHARS)
+    cipher = "".join(
+        CSRF_CHARS[(_CSRF_INDEX[a] + _CSRF_INDEX[b]) % size] for a, b in zip(secret, mask, strict=True)
+    )
+    return mask + cipher
+
+
+# --- stored pages -----------------------------------------------------------------------------
+
+#: Headers a page stored below the middleware (private and staff pages) keeps; the stack
+#: above it adds the rest to every answer.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "X-Robots-Tag", "Link", "Vary")
+#: Headers a public page stored by :class:`PageCacheMiddleware` (with every header the stack
+#: gave it) does not keep: made anew for each answer.
+FRESH_HEADERS = frozenset({"content-length", "expires", "date", "set-cookie"})
+
+
+def _head(response, everything: bool = False) -> bytes:
+    """The stored page's first line: its headers, ``name: value`` joined by tabs (all of them
+    but :data:`FRESH_HEADERS`, or only :data:`KEPT_HEADERS`)."""
+    if everything:
+        kept = [f"{name}: {value}" for name, value in response.items() if name.lower() not in FRESH_HEADERS]
+    else:
+        kept = [f"{name}: {response[name]}" for name in KEPT_HEADERS if response.has_header(name)]
     return "\t".join(kept).encode("latin-1", "replace")
 
 
-def _answer(request, head: bytes, content: bytes) -> HttpResponse:
-    if CSRF_PLACEHOLDER.encode() in content:
-        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-    response = HttpResponse(content)
+def _response(head: bytes, content: bytes) -> HttpResponse:
+    headers = {}
     for line in head.decode("latin-1").split("\t"):
         name, _sep, value = line.partition(": ")
         if name:
-            response[name] = value
-    if "no-store" in response.get("Cache-Control", ""):
-        add_never_cache_headers(response)  # its Expires is of now, not of when it was stored
-    patch_vary_headers(response, ("Cookie",))
+            headers[name] = value
+    response = HttpResponse(content, headers=headers)
+    if "no-store" in headers.get("Cache-Control", ""):
+        # Stored with never_cache's Cache-Control; its Expires (left out) is of now.
+        response["Expires"] = http_date()
+    if "cookie" not in headers.get("Vary", "").lower():
+        patch_vary_headers(response, ("Cookie",))
     return response
+
+
+def _with_token(request, content: bytes) -> bytes:
+    if CSRF_PLACEHOLDER.encode() in content:
+        content = content.replace(CSRF_PLACEHOLDER.encode(), csrf_token(request).encode())
+    return content
+
+
+def _answer(request, head: bytes, content: bytes) -> HttpResponse:
+    """A stored page answered inside the stack (the CSRF middleware above sends the cookie)."""
+    return _response(head, _with_token(request, content))
 
 
 def _storable(request, response, session_before: dict | None) -> bool:
@@ -306,11 +460,11 @@ def _hit(request, hit: bytes) -> HttpResponse:
 
 
 def _serve(request, view, args, kwargs, names: tuple[str, ...], scope: list[str], seconds: int):
-    fetched = getattr(request, "_pagecache_missed", None)
-    if fetched is not None:  # PageCacheMiddleware looked it up already: a miss
-        key, hit = fetched, None
+    top = getattr(request, "_pagecache_top", False)
+    if top:  # PageCacheMiddleware looked it up already (a miss) and stores what is rendered
+        slot, hit = getattr(request, "_pagecache_missed", None), None
     else:
-        key, hit = _fetch(names, scope + _where(request))
+        slot, hit = _fetch(names, scope + _where(request))
     if hit is not None:
         return _hit(request, hit)
     # The calendar and site profile copies need no refresh here: portal.versioned checks
@@ -324,15 +478,16 @@ def _serve(request, view, args, kwargs, names: tuple[str, ...], scope: list[str]
             response.render()
     finally:
         request._pagecache_rendering = False
-    if key is None or not _storable(request, response, before):
-        if not response.streaming and CSRF_PLACEHOLDER.encode() in response.content:
-            response.content = response.content.replace(
-                CSRF_PLACEHOLDER.encode(), get_token(request).encode()
-            )
+    if slot is None or not _storable(request, response, before):
+        if not response.streaming:
+            response.content = _with_token(request, response.content)
         return response
-    head = _head(response)
-    _store(key, head, response.content, seconds)
-    return _answer(request, head, response.content)
+    if top:
+        request._pagecache_pending = response.content  # stored with the headers the stack adds
+    else:
+        _store(slot, _head(response), response.content, seconds)
+    response.content = _with_token(request, response.content)
+    return response
 
 
 class PublicPage:
@@ -378,7 +533,11 @@ def cached_page(*names: str, params: Iterable[str] = (), seconds: int = PAGE_SEC
         def wrapper(request, *args, **kwargs):
             if not getattr(settings, "PAGE_CACHE", True) or not (anonymous(request) and page.reads(request)):
                 return view(request, *args, **kwargs)
-            return _serve(request, view, args, kwargs, page.names, page.scope(), page.seconds)
+            # Looked up by PageCacheMiddleware, which stores the page with the whole stack's
+            # headers; else (a configuration it does not answer for) looked up and stored
+            # here, with the view's own headers, apart from those.
+            scope = page.scope() if getattr(request, "_pagecache_top", False) else [*page.scope(), "below"]
+            return _serve(request, view, args, kwargs, page.names, scope, page.seconds)
 
         wrapper.public_page = page
         return wrapper
@@ -398,14 +557,22 @@ def serves(cached_view):
 
 
 class PageCacheMiddleware:
-    """Answer a cached public page before the rest of the stack (sign-in, two-factor,
-    messages, the views' own decorators), which a visitor without a session does not need.
+    """Answer a cached public page before any other middleware: first in ``MIDDLEWARE``
+    (only the compression of text, which wraps every answer, comes before it).
 
-    Placed after the session, language, common and CSRF middleware (the page's key holds
-    the language; its CSRF token is the visitor's own, set as a cookie by the CSRF
-    middleware on the way out) and after the headers' middleware (security, CSP, frame
-    options), which add their headers to every answer. A miss goes on down the stack, and
-    the view renders and stores the page without asking Redis a second time.
+    A visitor without a session or a message cookie (:func:`anonymous`) asking for a page
+    cached with :func:`cached_page`, with only the query parameters it reads, is answered
+    with the page as it was stored, headers and all (the security headers and policy the
+    stack added when it was rendered: the key holds the code and settings that make them),
+    the language of their cookie, their own CSRF token and cookie where the page has a
+    form, a fresh ``Expires`` for a page never to be kept. What the skipped middleware
+    would refuse or redirect is not answered here but goes down the stack as any other
+    request: a NUL byte, an ``http://`` request to be sent to ``https://``; an unknown host
+    is refused here as there (the key holds the host).
+
+    A miss goes down the stack: the view renders the page (without asking Redis again)
+    and, if it is storable, hands it back here to be stored with the headers the stack
+    gave it, once no middleware set a cookie other than the CSRF one.
     """
 
     #: Paths whose page is remembered per process (the URL resolver walks every pattern).
@@ -414,6 +581,7 @@ class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.pages: dict[tuple[str, str], PublicPage | None] = {}
+        self.csrf = CsrfViewMiddleware(get_response)
 
     def page(self, request) -> PublicPage | None:
         where = (settings.ROOT_URLCONF, request.path_info)
@@ -428,16 +596,60 @@ class PageCacheMiddleware:
         page = self.pages[where] = getattr(match.func, "public_page", None) if match else None
         return page
 
+    def answerable(self, request) -> PublicPage | None:
+        """The page this request may be answered with from the cache, if any."""
+        if not getattr(settings, "PAGE_CACHE", True) or not anonymous(request):
+            return None
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            return None  # SecurityMiddleware redirects it
+        if settings.CSRF_USE_SESSIONS or settings.DISALLOWED_USER_AGENTS or settings.PREPEND_WWW:
+            return None  # the token lives in a session / CommonMiddleware's own checks
+        page = self.page(request)
+        if page is None or not page.reads(request):
+            return None
+        from portal.middleware import RejectNulMiddleware
+
+        if RejectNulMiddleware.bad(request):
+            return None
+        return page
+
     def __call__(self, request):
-        if getattr(settings, "PAGE_CACHE", True) and anonymous(request):
-            page = self.page(request)
-            if page is not None and page.reads(request):
-                key, hit = page.fetch(request)
-                if hit is not None:
-                    return _hit(request, hit)
-                if key is not None:
-                    request._pagecache_missed = key
-        return self.get_response(request)
+        page = self.answerable(request)
+        if page is None:
+            return self.get_response(request)
+        from portal.middleware import language_of
+
+        request.LANGUAGE_CODE = language_of(request)  # LanguageMiddleware sets the same below
+        slot, hit = page.fetch(request)
+        if hit is not None:
+            return self.replay(request, hit)
+        request._pagecache_top = True
+        request._pagecache_missed = slot
+        response = self.get_response(request)
+        content = request.__dict__.pop("_pagecache_pending", None)
+        if slot is not None and content is not None and self.storable(response):
+            _store(slot, _head(response, everything=True), content, page.seconds)
+        return response
+
+    @staticmethod
+    def storable(response) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and all(name == settings.CSRF_COOKIE_NAME for name in response.cookies)
+        )
+
+    def replay(self, request, hit: bytes) -> HttpResponse:
+        head, _sep, content = hit.partition(b"\n")
+        has_form = CSRF_PLACEHOLDER.encode() in content
+        if has_form:
+            self.csrf.process_request(request)  # the visitor's secret, from their cookie
+            content = _with_token(request, content)
+        response = _response(head, content)
+        response["Content-Length"] = str(len(content))
+        if has_form:
+            self.csrf.process_response(request, response)  # their cookie, renewed
+        return response
 
 
 def private_page(request, view, names: Iterable[str], seconds: int = PAGE_SECONDS):

@@ -302,3 +302,109 @@ def test_a_page_stored_by_another_release_is_never_served(catalogue, monkeypatch
     assert queries_of(DjangoClient(), LIST)[0] == 0
     monkeypatch.setattr(pagecache, "_code", "another-release")  # new templates or code deployed
     assert queries_of(DjangoClient(), LIST)[0] > 0
+
+
+# --- answered first in the stack: what the skipped middleware would have done ---------------------
+
+#: Headers the middleware between the page cache and the view add (security, policy, framing,
+#: language): a page answered from the cache has every one of them, as rendered.
+STACK_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+)
+
+
+def test_an_answer_from_the_cache_has_the_headers_of_a_rendered_one(catalogue):
+    for url in (LIST, "/tra-cuu/"):
+        rendered = DjangoClient().get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            cached = DjangoClient().get(url)
+        assert len(ctx.captured_queries) == 0, url
+        for name in STACK_HEADERS:
+            assert cached.has_header(name), (url, name)
+            assert cached[name] == rendered[name], (url, name)
+        assert "Cookie" in cached["Vary"]
+        assert cached["Content-Length"] == str(len(cached.content))
+        assert cached.content.count(b"</html>") == 1
+    form = DjangoClient().get("/tra-cuu/")  # never kept by a browser: Cache-Control and Expires of now
+    assert "no-store" in form["Cache-Control"] and form.has_header("Expires")
+    assert form.cookies["csrftoken"].value  # a new visitor gets the cookie their token needs
+
+
+def test_a_returning_visitor_keeps_their_csrf_secret_and_their_token_matches_it(catalogue):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    DjangoClient().get("/tra-cuu/")  # stored
+    visitor = DjangoClient(enforce_csrf_checks=True)
+    visitor.cookies["csrftoken"] = "A" * 32
+    with CaptureQueriesContext(connection) as ctx:
+        response = visitor.get("/tra-cuu/")
+    assert len(ctx.captured_queries) == 0
+    token = re.search(
+        r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"', response.content.decode()
+    ).group(1)
+    assert _unmask_cipher_token(token) == "A" * 32
+    assert response.cookies["csrftoken"].value == "A" * 32  # sent again, renewed
+    assert (
+        visitor.post("/tra-cuu/", {"code": "", "secret": "", "csrfmiddlewaretoken": token}).status_code == 200
+    )
+    broken = DjangoClient()
+    broken.cookies["csrftoken"] = "not-a-token!"  # replaced, as Django's middleware does
+    replaced = broken.get("/tra-cuu/").cookies["csrftoken"].value
+    assert re.fullmatch(r"[A-Za-z0-9]{32}", replaced)
+
+
+def test_the_csrf_tokens_are_djangos_and_never_repeat():
+    from django.middleware.csrf import _unmask_cipher_token
+
+    request = RequestFactory().get("/")
+    tokens = {pagecache.csrf_token(request) for _ in range(200)}
+    secret = request.META["CSRF_COOKIE"]
+    assert len(tokens) == 200 and re.fullmatch(r"[A-Za-z0-9]{32}", secret)
+    assert all(
+        re.fullmatch(r"[A-Za-z0-9]{64}", token) and _unmask_cipher_token(token) == secret for token in tokens
+    )
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+    # Every character of the alphabet comes out, none favoured beyond chance.
+    drawn = "".join(pagecache._random_csrf_chars(62) for _ in range(400))
+    counts = [drawn.count(char) for char in pagecache.CSRF_CHARS]
+    assert min(counts) > 250 and max(counts) < 550  # 400 expected each
+
+
+def test_what_the_stack_refuses_or_redirects_is_never_answered_from_the_cache(catalogue, settings):
+    queries_of(DjangoClient(), LIST, {"q": "khai sinh"})  # stored
+    assert queries_of(DjangoClient(), LIST, {"q": "khai sinh"})[0] == 0
+    assert DjangoClient().get(LIST, {"q": "khai\x00sinh"}).status_code == 400
+    assert DjangoClient().get(LIST, {"q": "khai sinh"}, HTTP_HOST="evil.example").status_code == 400
+    settings.SECURE_SSL_REDIRECT = True
+    redirected = DjangoClient().get(LIST, {"q": "khai sinh"})
+    assert redirected.status_code == 301 and redirected["Location"].startswith("https://")
+    assert DjangoClient().get(LIST, {"q": "khai sinh"}, secure=True).status_code == 200
+
+
+def test_a_configuration_the_middleware_does_not_answer_for_is_cached_by_the_view(catalogue, settings):
+    settings.DISALLOWED_USER_AGENTS = [re.compile(r"EvilBot")]
+    queries_of(DjangoClient(), LIST)
+    n, html = queries_of(DjangoClient(), LIST)
+    assert n == 0 and "Dịch vụ công" in html  # kept below the middleware, apart from its pages
+    assert DjangoClient().get(LIST, HTTP_USER_AGENT="EvilBot/1.0").status_code == 403
+    answered = DjangoClient().get(LIST)
+    for name in STACK_HEADERS:
+        assert answered.has_header(name), name
+
+
+def test_the_release_fingerprint_holds_the_settings_but_no_secret(settings, monkeypatch):
+    monkeypatch.setattr(pagecache, "_code", None)
+    before = pagecache.code_version()
+    for name, value in (("SECRET_KEY", "another-secret-key-0123456789-0123456789-0123456789"),):
+        setattr(settings, name, value)
+        monkeypatch.setattr(pagecache, "_code", None)
+        assert pagecache.code_version() == before, name
+    settings.X_FRAME_OPTIONS = "SAMEORIGIN"  # a header every stored page carries
+    monkeypatch.setattr(pagecache, "_code", None)
+    assert pagecache.code_version() != before
