@@ -460,11 +460,12 @@ def _hit(request, hit: bytes) -> HttpResponse:
 
 
 def _serve(request, view, args, kwargs, names: tuple[str, ...], scope: list[str], seconds: int):
-    top = getattr(request, "_pagecache_top", False)
-    if top:  # PageCacheMiddleware looked it up already (a miss) and stores what is rendered
-        slot, hit = getattr(request, "_pagecache_missed", None), None
-    else:
-        slot, hit = _fetch(names, scope + _where(request))
+    looked_up = getattr(request, "_pagecache_top", None)
+    top = looked_up is not None and looked_up[:2] == (names, scope)
+    if top:  # PageCacheMiddleware looked this page up already (a miss) and stores what is rendered
+        slot, hit = looked_up[2], None
+    else:  # looked up and stored here, with the view's own headers, apart from the middleware's
+        slot, hit = _fetch(names, [*scope, "below"] + _where(request))
     if hit is not None:
         return _hit(request, hit)
     # The calendar and site profile copies need no refresh here: portal.versioned checks
@@ -510,9 +511,6 @@ class PublicPage:
             scope.append(str(int(time.time()) // self.period))
         return scope
 
-    def fetch(self, request):
-        return _fetch(self.names, self.scope() + _where(request))
-
 
 def cached_page(*names: str, params: Iterable[str] = (), seconds: int = PAGE_SECONDS, period: int = 0):
     """Serve the decorated view's page from the cache to anonymous visitors (see the module doc).
@@ -533,11 +531,7 @@ def cached_page(*names: str, params: Iterable[str] = (), seconds: int = PAGE_SEC
         def wrapper(request, *args, **kwargs):
             if not getattr(settings, "PAGE_CACHE", True) or not (anonymous(request) and page.reads(request)):
                 return view(request, *args, **kwargs)
-            # Looked up by PageCacheMiddleware, which stores the page with the whole stack's
-            # headers; else (a configuration it does not answer for) looked up and stored
-            # here, with the view's own headers, apart from those.
-            scope = page.scope() if getattr(request, "_pagecache_top", False) else [*page.scope(), "below"]
-            return _serve(request, view, args, kwargs, page.names, scope, page.seconds)
+            return _serve(request, view, args, kwargs, page.names, page.scope(), page.seconds)
 
         wrapper.public_page = page
         return wrapper
@@ -556,19 +550,52 @@ def serves(cached_view):
     return decorate
 
 
-class PageCacheMiddleware:
-    """Answer a cached public page before any other middleware: first in ``MIDDLEWARE``
-    (only the compression of text, which wraps every answer, comes before it).
+def proven_page(versions_for):
+    """Mark a view whose page only a visitor who proved something in their session sees (a
+    citizen's dossier status page) and which the view keeps with :func:`private_page`.
 
-    A visitor without a session or a message cookie (:func:`anonymous`) asking for a page
-    cached with :func:`cached_page`, with only the query parameters it reads, is answered
-    with the page as it was stored, headers and all (the security headers and policy the
-    stack added when it was rendered: the key holds the code and settings that make them),
-    the language of their cookie, their own CSRF token and cookie where the page has a
-    form, a fresh ``Expires`` for a page never to be kept. What the skipped middleware
-    would refuse or redirect is not answered here but goes down the stack as any other
-    request: a NUL byte, an ``http://`` request to be sent to ``https://``; an unknown host
-    is refused here as there (the key holds the host).
+    ``versions_for(request, **kwargs)`` (the URL's arguments) tells from ``request.session``
+    alone the versions the view passes to :func:`private_page` for that session, or None if
+    the session proves nothing: with it :class:`PageCacheMiddleware` answers a visitor whose
+    session holds no sign-in and no message before the rest of the stack, as it does public
+    pages. Everything else (a stranger, a signed-in citizen) goes down to the view.
+    """
+
+    def decorate(view):
+        view.proven_page = versions_for
+        return view
+
+    return decorate
+
+
+class Target:
+    """What PageCacheMiddleware knows of a path: its public page, or its proven page's
+    ``versions_for`` and the URL's arguments (or neither)."""
+
+    __slots__ = ("public", "proven", "kwargs")
+
+    def __init__(self, public: PublicPage | None, proven=None, kwargs: dict | None = None):
+        self.public, self.proven, self.kwargs = public, proven, kwargs or {}
+
+
+NO_TARGET = Target(None)
+
+
+class PageCacheMiddleware:
+    """Answer a cached page before any other middleware: first in ``MIDDLEWARE`` (only the
+    compression of text, which wraps every answer, comes before it).
+
+    Answered here: a visitor without a session or a message cookie (:func:`anonymous`)
+    asking for a page cached with :func:`cached_page`, with only the query parameters it
+    reads; and a visitor whose session proves what a :func:`proven_page` asks (the status
+    page of a dossier this browser looked up) and holds no sign-in and no message. They get
+    the page as it was stored, headers and all (the security headers and policy the stack
+    added when it was rendered: the key holds the code and settings that make them), their
+    own CSRF token and cookie where the page has a form, ``Vary: Cookie``, a fresh
+    ``Expires`` for a page never to be kept. What the skipped middleware would refuse or
+    redirect is not answered here but goes down the stack as any other request: a NUL byte,
+    an ``http://`` request to be sent to ``https://``; an unknown host is refused here as
+    there (the key holds the host).
 
     A miss goes down the stack: the view renders the page (without asking Redis again)
     and, if it is storable, hands it back here to be stored with the headers the stack
@@ -580,55 +607,89 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.pages: dict[tuple[str, str], PublicPage | None] = {}
+        self.targets: dict[tuple[str, str], Target] = {}
         self.csrf = CsrfViewMiddleware(get_response)
 
-    def page(self, request) -> PublicPage | None:
+    def target(self, request) -> Target:
         where = (settings.ROOT_URLCONF, request.path_info)
-        if where in self.pages:
-            return self.pages[where]
+        found = self.targets.get(where)
+        if found is not None:
+            return found
         try:
             match = get_resolver().resolve(request.path_info)
         except Resolver404:
-            match = None
-        if len(self.pages) >= self.PATHS:
-            self.pages.clear()
-        page = self.pages[where] = getattr(match.func, "public_page", None) if match else None
-        return page
+            found = NO_TARGET
+        else:
+            public = getattr(match.func, "public_page", None)
+            proven = getattr(match.func, "proven_page", None)
+            found = Target(public, proven, match.kwargs) if public or proven else NO_TARGET
+        if len(self.targets) >= self.PATHS:
+            self.targets.clear()
+        self.targets[where] = found
+        return found
 
-    def answerable(self, request) -> PublicPage | None:
-        """The page this request may be answered with from the cache, if any."""
-        if not getattr(settings, "PAGE_CACHE", True) or not anonymous(request):
+    def answerable(self, request) -> tuple[tuple[str, ...], list[str], int] | None:
+        """The versions, scope and lifetime of the page this request may be answered with
+        from the cache, if any."""
+        if not getattr(settings, "PAGE_CACHE", True) or request.method not in ("GET", "HEAD"):
+            return None
+        if getattr(settings, "MESSAGE_COOKIE_NAME", "messages") in request.COOKIES:
             return None
         if settings.SECURE_SSL_REDIRECT and not request.is_secure():
             return None  # SecurityMiddleware redirects it
         if settings.CSRF_USE_SESSIONS or settings.DISALLOWED_USER_AGENTS or settings.PREPEND_WWW:
             return None  # the token lives in a session / CommonMiddleware's own checks
-        page = self.page(request)
-        if page is None or not page.reads(request):
+        target = self.target(request)
+        if target.public is not None:
+            page = target.public
+            if settings.SESSION_COOKIE_NAME in request.COOKIES or not page.reads(request):
+                return None
+            found = page.names, page.scope(), page.seconds
+        elif target.proven is not None and not request.GET:
+            names = self.proven(request, target)
+            if names is None:
+                return None
+            found = (SITE, *names), ["private", "-"], PAGE_SECONDS
+        else:
             return None
         from portal.middleware import RejectNulMiddleware
 
-        if RejectNulMiddleware.bad(request):
+        return None if RejectNulMiddleware.bad(request) else found
+
+    @staticmethod
+    def proven(request, target: Target) -> tuple[str, ...] | None:
+        """The proven page's versions for this request's session (read here, as the session
+        middleware would), if it is one this middleware may answer: nobody signed in, no
+        message waiting, a session not rewritten at every request."""
+        from importlib import import_module
+
+        from django.contrib.auth import SESSION_KEY
+        from django.contrib.messages.storage.session import SessionStorage
+
+        key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if not key or settings.SESSION_SAVE_EVERY_REQUEST:
             return None
-        return page
+        request.session = import_module(settings.SESSION_ENGINE).SessionStore(key)
+        if SESSION_KEY in request.session or SessionStorage.session_key in request.session:
+            return None
+        return target.proven(request, **target.kwargs)
 
     def __call__(self, request):
-        page = self.answerable(request)
-        if page is None:
+        found = self.answerable(request)
+        if found is None:
             return self.get_response(request)
         from portal.middleware import language_of
 
+        names, scope, seconds = found
         request.LANGUAGE_CODE = language_of(request)  # LanguageMiddleware sets the same below
-        slot, hit = page.fetch(request)
+        slot, hit = _fetch(names, scope + _where(request))
         if hit is not None:
             return self.replay(request, hit)
-        request._pagecache_top = True
-        request._pagecache_missed = slot
+        request._pagecache_top = (names, scope, slot)  # for the view's _serve: stored here
         response = self.get_response(request)
         content = request.__dict__.pop("_pagecache_pending", None)
         if slot is not None and content is not None and self.storable(response):
-            _store(slot, _head(response, everything=True), content, page.seconds)
+            _store(slot, _head(response, everything=True), content, seconds)
         return response
 
     @staticmethod
@@ -654,7 +715,8 @@ class PageCacheMiddleware:
 
 def private_page(request, view, names: Iterable[str], seconds: int = PAGE_SECONDS):
     """Answer ``view(request)`` from the cache for a page that only a proven visitor reaches
-    (a citizen's dossier status page, opened by the session's proof, checked by the caller).
+    (a citizen's dossier status page, opened by the session's proof, checked by the caller;
+    see :func:`proven_page` for it to be answered before the stack).
 
     Keyed on ``names`` (the object's own version), the signed-in user (or none), the
     language, the day and the full path: two browsers that both proved they know the

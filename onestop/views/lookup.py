@@ -190,10 +190,25 @@ def detail_context(request, dossier: Dossier, **forms) -> dict:
     }
 
 
+def _status_versions(pk: int) -> tuple[str, ...]:
+    """What the status page shows depends on: the dossier (every event, step, file or payment
+    moves its version on) and the catalogue (the service's name and rules)."""
+    return (case_version(Dossier, pk), CATALOGUE)
+
+
+def _proven_status_versions(request, code: str) -> tuple[str, ...] | None:
+    """For PageCacheMiddleware: the status page's versions for a browser whose session
+    proves it knows the dossier (None otherwise), from the session alone."""
+    pk = proven_id(request, code) if code and len(code) <= 40 else None
+    return None if pk is None else _status_versions(pk)
+
+
+@pagecache.proven_page(_proven_status_versions)
 @never_cache
 def lookup_detail(request, code):
     """The status page: checked against the session's proof with two columns, then served
-    from the cache kept per dossier version (every event, step, file or payment moves it on)."""
+    from the cache kept per dossier version (every event, step, file or payment moves it on);
+    a browser that looked the dossier up is answered before the stack (pagecache.proven_page)."""
     pk = proven_id(request, code) if code and len(code) <= 40 else None
     if pk is None:  # not looked up in this browser: maybe the signed-in citizen's own
         found = None
@@ -209,8 +224,7 @@ def lookup_detail(request, code):
             return _to_form(code)
         return render(request, "onestop/lookup/detail.html", detail_context(request, dossier))
 
-    versions = (case_version(Dossier, pk), CATALOGUE)
-    return pagecache.private_page(request, render_page, versions)
+    return pagecache.private_page(request, render_page, _status_versions(pk))
 
 
 @never_cache

@@ -408,3 +408,27 @@ def test_the_release_fingerprint_holds_the_settings_but_no_secret(settings, monk
     settings.X_FRAME_OPTIONS = "SAMEORIGIN"  # a header every stored page carries
     monkeypatch.setattr(pagecache, "_code", None)
     assert pagecache.code_version() != before
+
+
+def test_a_proven_browser_gets_the_status_page_before_the_stack_with_its_headers(cast, _no_limits):
+    from onestop.models import DossierStatus
+    from tests.onestop.factories import make_dossier
+
+    dossier = make_dossier(cast, DossierStatus.PROCESSING)
+    citizen = DjangoClient()
+    url = look_up(citizen, dossier)
+    rendered = citizen.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        cached = citizen.get(url)
+    assert len(ctx.captured_queries) == 0  # the session from Redis, the page from the cache
+    assert cached.content.decode().count(dossier.code) == rendered.content.decode().count(dossier.code) > 0
+    for name in STACK_HEADERS:
+        assert cached[name] == rendered[name], name
+    assert (
+        "no-store" in cached["Cache-Control"] and cached.has_header("Expires") and "Cookie" in cached["Vary"]
+    )
+    assert not cached.cookies.get("sessionid")  # the session is read, never rewritten
+    # A message waiting for this browser is shown: that page is rendered for it alone.
+    citizen.cookies["messages"] = message_cookie("Đã nhận bổ sung của bạn")
+    assert "Đã nhận bổ sung của bạn" in citizen.get(url).content.decode()
+    assert "Đã nhận bổ sung của bạn" not in citizen.get(url).content.decode()  # shown once
