@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# The suite runs on every core (pytest-xdist; at most 4 workers): TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 STAMP := $(VENV)/.installed
 
 .PHONY: run test setup lint format check messages benchmark demo-code clean cluster release loadtest
@@ -24,7 +26,7 @@ test: $(STAMP)
 	sh .ci/browser-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m portal.launcher exec -- sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest --create-db $(PYTEST_ARGS)'
+	$(PY) -m portal.launcher exec -- sh -c '$(PY) manage.py makemigrations --check --dry-run && $(PY) -m pytest --create-db -n $(TEST_WORKERS) --maxprocesses 4 --dist load $(PYTEST_ARGS)'
 
 
 ## The release step of a deployment: migrate, collectstatic (docs/deploy.md).

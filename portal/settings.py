@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import dj_database_url
 from celery.schedules import crontab
@@ -187,7 +188,10 @@ REDIS_URL = required(
     "Redis holds the cache, sessions, rate limits and the Celery queue, shared by every process.",
 )
 if REDIS_URL.startswith("unix://"):
-    CELERY_BROKER_URL = "redis+socket://" + REDIS_URL[len("unix://") :]
+    # A socket (the embedded Redis): kombu names it redis+socket, and its database virtual_host.
+    _socket, _sep, _query = REDIS_URL[len("unix://") :].partition("?")
+    _db = dict(parse_qsl(_query)).get("db")
+    CELERY_BROKER_URL = "redis+socket://" + _socket + (f"?virtual_host={_db}" if _db else "")
 else:
     CELERY_BROKER_URL = REDIS_URL
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
