@@ -49,6 +49,7 @@ from django.urls import Resolver404, get_resolver
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
+from redis import exceptions as redis_errors
 
 #: Every page also depends on the site's branding (SiteProfile) and the public shell.
 SITE = "portal.site"
@@ -295,13 +296,11 @@ def _connection(client):
 def _mget(client, keys: list[str]) -> list:
     """MGET on this thread's connection. A failure only makes a miss (the page is rendered);
     the connection is dropped and made anew by the next look-up."""
-    from redis.exceptions import ConnectionError, TimeoutError
-
     conn = _connection(client)
     try:
         conn.send_command("MGET", *keys)
         return conn.read_response()
-    except (ConnectionError, TimeoutError, OSError):
+    except (redis_errors.ConnectionError, redis_errors.TimeoutError, OSError):
         conn.disconnect()
         raise
 
@@ -318,8 +317,6 @@ class Slot:
 def _fetch(names: tuple[str, ...], scope: list[str]) -> tuple[Slot | None, bytes | None]:
     """The page's slot and its stored bytes (None unless stored under the current versions);
     (None, None) if Redis fails."""
-    from redis.exceptions import RedisError
-
     client = _redis()
     if client is None:
         return None, None
@@ -333,17 +330,15 @@ def _fetch(names: tuple[str, ...], scope: list[str]) -> tuple[Slot | None, bytes
                 hit = stored[len(current) :] if stored is not None and stored.startswith(current) else None
                 return Slot(slot_key, current), hit
             versions(*names)  # start the missing ones, then ask again
-    except (RedisError, OSError):
+    except (redis_errors.RedisError, OSError):
         return None, None
     return None, None
 
 
 def _store(slot: Slot, head: bytes, content: bytes, seconds: int) -> None:
-    from redis.exceptions import RedisError
-
     try:
         _redis().set(slot.key, slot.versions + head + b"\n" + content, ex=seconds)
-    except (RedisError, OSError):
+    except (redis_errors.RedisError, OSError):
         pass
 
 
@@ -606,9 +601,21 @@ class PageCacheMiddleware:
     PATHS = 4096
 
     def __init__(self, get_response):
+        # Resolved once here, as Django's own middleware does (not on every request; not at
+        # import: portal.middleware needs the apps loaded).
+        from importlib import import_module
+
+        from django.contrib.auth import SESSION_KEY
+        from django.contrib.messages.storage.session import SessionStorage
+
+        from portal.middleware import RejectNulMiddleware, language_of
+
         self.get_response = get_response
         self.targets: dict[tuple[str, str], Target] = {}
         self.csrf = CsrfViewMiddleware(get_response)
+        self.bad, self.language_of = RejectNulMiddleware.bad, language_of
+        self.SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
+        self.not_anonymous = (SESSION_KEY, SessionStorage.session_key)  # signed in, message waiting
 
     def target(self, request) -> Target:
         where = (settings.ROOT_URLCONF, request.path_info)
@@ -652,25 +659,17 @@ class PageCacheMiddleware:
             found = (SITE, *names), ["private", "-"], PAGE_SECONDS
         else:
             return None
-        from portal.middleware import RejectNulMiddleware
+        return None if self.bad(request) else found
 
-        return None if RejectNulMiddleware.bad(request) else found
-
-    @staticmethod
-    def proven(request, target: Target) -> tuple[str, ...] | None:
+    def proven(self, request, target: Target) -> tuple[str, ...] | None:
         """The proven page's versions for this request's session (read here, as the session
         middleware would), if it is one this middleware may answer: nobody signed in, no
         message waiting, a session not rewritten at every request."""
-        from importlib import import_module
-
-        from django.contrib.auth import SESSION_KEY
-        from django.contrib.messages.storage.session import SessionStorage
-
         key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         if not key or settings.SESSION_SAVE_EVERY_REQUEST:
             return None
-        request.session = import_module(settings.SESSION_ENGINE).SessionStore(key)
-        if SESSION_KEY in request.session or SessionStorage.session_key in request.session:
+        request.session = self.SessionStore(key)
+        if any(name in request.session for name in self.not_anonymous):
             return None
         return target.proven(request, **target.kwargs)
 
@@ -678,10 +677,8 @@ class PageCacheMiddleware:
         found = self.answerable(request)
         if found is None:
             return self.get_response(request)
-        from portal.middleware import language_of
-
         names, scope, seconds = found
-        request.LANGUAGE_CODE = language_of(request)  # LanguageMiddleware sets the same below
+        request.LANGUAGE_CODE = self.language_of(request)  # LanguageMiddleware sets the same below
         slot, hit = _fetch(names, scope + _where(request))
         if hit is not None:
             return self.replay(request, hit)
